@@ -1,0 +1,144 @@
+"""The data that flows through ingest: file -> pages -> clean text -> clause tree -> tagged clauses.
+
+Every type is a frozen dataclass so that parsing and tagging stay pure (text in, values out).
+Offsets are always character offsets into ``CleanDocument.text`` (the cleaned, display text),
+half-open ``[start, end)``, so the UI can highlight exactly what a clause or attribution covers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = ("lead", "cooperate", "responsible")
+
+
+@dataclass(frozen=True)
+class Page:
+    """Text of one physical page (or the whole body, for formats without pages)."""
+
+    number: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """What a reader produced from one file, before any clean-up."""
+
+    source: str  # file name as given (no directories), for messages and provenance
+    format: str  # "pdf" | "docx" | "html" | "txt"
+    pages: tuple[Page, ...]
+    # Metadata a format carries outside the body text, e.g. the gov.cn table 索引号/发文机关/….
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CleanDocument:
+    """Body text with layout noise removed; page provenance kept as offsets."""
+
+    text: str
+    # page_starts[i] is the offset in ``text`` where page ``page_numbers[i]`` begins.
+    page_starts: tuple[int, ...] = ()
+    page_numbers: tuple[int, ...] = ()
+    # Lines removed from the body but worth keeping: 版头 (red header), 版记 (抄送/印发), …
+    front_matter: tuple[str, ...] = ()
+    back_matter: tuple[str, ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """The page number that holds ``offset``, or None for formats without pages."""
+        page = None
+        for start, number in zip(self.page_starts, self.page_numbers):
+            if start > offset:
+                break
+            page = number
+        return page
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    title: str = ""
+    issuer: str = ""  # 发文机关
+    doc_number: str = ""  # 文号, e.g. 鲁政发〔2023〕16号
+    date: str = ""  # date of issue (成文日期), ISO yyyy-mm-dd where it could be read
+    recipients: str = ""  # 主送
+    public_status: str = ""  # e.g. 此件公开发布
+    index_number: str = ""  # 索引号 (gov.cn)
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Department:
+    printed: str  # as printed in the document, e.g. 省发改委
+    canonical: str  # from the alias table, e.g. 省发展改革委; equals printed when unknown
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One bracketed attribution, e.g. （省发展改革委牵头，省有关部门配合）."""
+
+    raw: str  # the text inside the brackets, as printed
+    start: int  # span of the whole bracket (including brackets) in the clean text
+    end: int
+    # The span of the sentence(s) the attribution binds to (its own sentence run).
+    scope_start: int
+    scope_end: int
+    lead: tuple[Department, ...] = ()
+    cooperate: tuple[Department, ...] = ()
+    responsible: tuple[Department, ...] = ()
+    generic: tuple[str, ...] = ()  # 省有关部门, 各市政府, 相关部门及各地区 …
+
+
+@dataclass(frozen=True)
+class Target:
+    """One quantitative target, e.g. 到2025年 / 省级现代服务业集聚区 / 120 / 家."""
+
+    metric: str
+    value: str  # as printed, e.g. ２００ or 1.5
+    number: float | None  # value folded and parsed, for sorting and charts
+    unit: str  # 家, 个, 亿元, %, …
+    qualifier: str  # 以上 / 左右 / 超过 / 不少于 / "" …
+    timeframe: str  # 到2025年 / 每年 / 年均 / 2023－2024年 / ""
+    year: int | None  # deadline year where the time frame names one
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A numbered item of the document tree, with its own text (children are separate clauses)."""
+
+    index: int  # position in document order, 0-based; unique within a document
+    path: str  # numbering as printed from the root, e.g. 三、（一）6．
+    number: str  # this level's number as printed, e.g. 6．
+    level: int  # 1 for 一、, 2 for （一）, … (the pattern's rank, not the depth)
+    heading: str  # short title, e.g. 建设新型基础设施
+    text: str  # the clause's own text, number included, as displayed
+    start: int
+    end: int
+    parent: int | None  # index of the parent clause
+    page_start: int | None = None
+    page_end: int | None = None
+    attributions: tuple[Attribution, ...] = ()
+    targets: tuple[Target, ...] = ()
+
+    def departments(self, role: str) -> tuple[Department, ...]:
+        """Departments with ``role`` over all attributions of the clause, first-seen order."""
+        seen: dict[str, Department] = {}
+        for attribution in self.attributions:
+            for dept in getattr(attribution, role):
+                seen.setdefault(dept.printed, dept)
+        return tuple(seen.values())
+
+    @property
+    def generic(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(g for a in self.attributions for g in a.generic))
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    doc_id: str  # stable id derived from the file name, unique in a store
+    source: str
+    format: str
+    content_hash: str  # sha256 of the file bytes
+    meta: DocumentMeta
+    clean: CleanDocument
+    clauses: tuple[Clause, ...]
