@@ -46,7 +46,7 @@ class CleanDocument:
     def page_at(self, offset: int) -> int | None:
         """The page number that holds ``offset``, or None for formats without pages."""
         page = None
-        for start, number in zip(self.page_starts, self.page_numbers):
+        for start, number in zip(self.page_starts, self.page_numbers, strict=True):
             if start > offset:
                 break
             page = number

@@ -1,0 +1,83 @@
+"""File -> ParsedDocument: read, clean, metadata, clause tree, attributions, targets, pages.
+
+Everything after the read is pure: ``parse_raw`` maps a ``RawDocument`` to a ``ParsedDocument``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from pathlib import Path
+
+from ingest.attribution import find_attributions, first_listed_lead_at
+from ingest.clean import clean_document
+from ingest.errors import IngestError, NoClauses
+from ingest.metadata import extract_meta
+from ingest.model import Clause, CleanDocument, ParsedDocument, RawDocument
+from ingest.readers import read_bytes
+from ingest.segment import segment
+from ingest.targets import find_targets
+
+_ASCII_RUNS = re.compile(r"[^A-Za-z0-9]+")
+_CJK_RUNS = re.compile(r"[^0-9A-Za-z\u3400-\u9fff]+")
+# Mixed-script names lose their CJK part in the ASCII slug; a short hash of the stem keeps them apart.
+SLUG_HASH_CHARS = 8
+
+
+def doc_id_for(source: str) -> str:
+    """A stable, path- and space-free id from a file name: ASCII when the name has ASCII, else CJK."""
+    stem = Path(source.replace("\\", "/")).stem or source
+    ascii_slug = _ASCII_RUNS.sub("-", stem).strip("-").lower()
+    if not ascii_slug:
+        return (
+            _CJK_RUNS.sub("-", stem).strip("-") or hashlib.sha256(stem.encode()).hexdigest()[:SLUG_HASH_CHARS]
+        )
+    if stem.isascii():
+        return ascii_slug
+    return f"{ascii_slug}-{hashlib.sha256(stem.encode()).hexdigest()[:SLUG_HASH_CHARS]}"
+
+
+def _tag(clause: Clause, clean: CleanDocument, convention_at: int | None) -> Clause:
+    text = clean.text
+    first_listed_leads = convention_at is not None and convention_at <= clause.start
+    return dataclasses.replace(
+        clause,
+        attributions=find_attributions(text, clause.start, clause.end, first_listed_leads=first_listed_leads),
+        targets=find_targets(text, clause.start, clause.end),
+        page_start=clean.page_at(clause.start),
+        page_end=clean.page_at(max(clause.start, clause.end - 1)),
+    )
+
+
+def parse_raw(raw: RawDocument, content_hash: str) -> ParsedDocument:
+    """Clean, read the metadata, segment and tag one document read from a file."""
+    clean = clean_document(raw)
+    clauses = segment(clean.text)
+    if not clauses:
+        raise NoClauses(raw.source)
+    convention_at = first_listed_lead_at(clean.text)
+    return ParsedDocument(
+        doc_id=doc_id_for(raw.source),
+        source=raw.source,
+        format=raw.format,
+        content_hash=content_hash,
+        meta=extract_meta(raw, clean),
+        clean=clean,
+        clauses=tuple(_tag(clause, clean, convention_at) for clause in clauses),
+    )
+
+
+def parse_bytes(data: bytes, source: str) -> ParsedDocument:
+    """Parse the bytes of a file named ``source`` (a name, not a path, for messages and the id)."""
+    return parse_raw(read_bytes(data, source), hashlib.sha256(data).hexdigest())
+
+
+def parse_file(path: str | Path) -> ParsedDocument:
+    """Read and parse one file. Raises ``IngestError`` subclasses only."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise IngestError(path.name, f"cannot be read ({err.strerror or err})") from err
+    return parse_bytes(data, path.name)

@@ -1,0 +1,199 @@
+"""Attribution brackets: every style of the corpus, roles, scopes, and brackets that are not ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.attribution import (
+    find_attributions,
+    first_listed_lead_at,
+    parse_attribution,
+    states_first_listed_lead,
+)
+
+
+def roles(inner: str, first_listed_leads: bool = False) -> dict[str, list[str]] | None:
+    return parse_attribution(inner, first_listed_leads=first_listed_leads)
+
+
+def r(lead=(), cooperate=(), responsible=(), generic=()) -> dict[str, list[str]]:
+    return {
+        "lead": list(lead),
+        "cooperate": list(cooperate),
+        "responsible": list(responsible),
+        "generic": list(generic),
+    }
+
+
+@pytest.mark.parametrize(
+    ("inner", "expected"),
+    [
+        ("省发展改革委牵头，省有关部门配合", r(["省发展改革委"], generic=["省有关部门"])),
+        ("省工业和信息化厅、省农业农村厅牵头", r(["省工业和信息化厅", "省农业农村厅"])),
+        (
+            "省政府办公厅、省发展改革委、省财政厅牵头，省教育厅、省国资委等有关部门配合",
+            r(["省政府办公厅", "省发展改革委", "省财政厅"], ["省教育厅", "省国资委"], generic=["有关部门"]),
+        ),
+        (
+            "牵头单位：市科技局；责任单位：市发展改革委、市工业和信息化局",
+            r(["市科技局"], ["市发展改革委", "市工业和信息化局"]),
+        ),
+        ("牵头单位：市科技局，责任单位：市教育局", r(["市科技局"], ["市教育局"])),
+        ("牵头单位：省财政厅；配合单位：省税务局", r(["省财政厅"], ["省税务局"])),
+        (
+            "省大数据局牵头，省人力资源社会保障厅、省科协参与",
+            r(["省大数据局"], ["省人力资源社会保障厅", "省科协"]),
+        ),
+        ("省大数据局牵头，省统计局参加", r(["省大数据局"], ["省统计局"])),
+        ("省大数据局牵头，省统计局配合，下同", r(["省大数据局"], ["省统计局"])),
+        ("责任单位：省经济和信息化厅、省财政厅", r(responsible=["省经济和信息化厅", "省财政厅"])),
+        (
+            "责任单位：市委宣传部，市工业和信息化局，各区、市政府",
+            r(responsible=["市委宣传部", "市工业和信息化局"], generic=["各区、市政府"]),
+        ),
+        ("省工业和信息化厅、省通信管理局负责", r(responsible=["省工业和信息化厅", "省通信管理局"])),
+        ("省科技厅、省工业和信息化厅分工负责", r(responsible=["省科技厅", "省工业和信息化厅"])),
+        (
+            "国家发展改革委、国家卫生健康委、工业和信息化部牵头，相关部门及各地区按职责分工负责",
+            r(["国家发展改革委", "国家卫生健康委", "工业和信息化部"], generic=["相关部门及各地区"]),
+        ),
+        (
+            "省政府办公厅牵头，省大数据局配合，各有关部门、各市政府分工负责",
+            r(["省政府办公厅"], ["省大数据局"], generic=["各有关部门", "各市政府"]),
+        ),
+        (
+            "省委办公厅、省政府办公厅负责，省大数据局配合",
+            r(cooperate=["省大数据局"], responsible=["省委办公厅", "省政府办公厅"]),
+        ),
+        ("各有关部门分工负责", r(generic=["各有关部门"])),
+        ("省政府有关部门按职责分工负责", r(generic=["省政府有关部门"])),
+        ("省大数据局牵头，各有关部门分头落实", r(["省大数据局"], generic=["各有关部门"])),
+        (
+            "省大数据局、省委网信办牵头，省发展改革委、省住房城乡建设厅等有关部门配合，各市政府落实",
+            r(
+                ["省大数据局", "省委网信办"],
+                ["省发展改革委", "省住房城乡建设厅"],
+                generic=["有关部门", "各市政府"],
+            ),
+        ),
+        (
+            "责任单位：省通信管理局，省铁塔公司、各基础电信企业，各市人民政府",
+            r(responsible=["省通信管理局", "省铁塔公司"], generic=["各基础电信企业", "各市人民政府"]),
+        ),
+        # half-width punctuation of uncleaned PDF text, names broken by a line break
+        (
+            "省工业和\n信息化厅、省市场监管局牵头,省有\n关部门配合",
+            r(["省工业和信息化厅", "省市场监管局"], generic=["省有关部门"]),
+        ),
+    ],
+)
+def test_styles(inner: str, expected: dict[str, list[str]]) -> None:
+    assert roles(inner) == expected
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        "２０２３－２０２５年",
+        "市、区",
+        "试行",
+        "含技工院校",
+        "单位",
+        "EOD",
+        "以下简称“联席会议”",
+        "由省财政厅负责资金保障",
+        "牵头",
+        "企业牵头实施重大项目",
+    ],
+)
+def test_not_attributions(inner: str) -> None:
+    assert roles(inner) is None
+
+
+def test_first_listed_convention() -> None:
+    inner = "人力资源社会保障部、财政部负责。列第一位者为牵头单位，下同"
+    assert states_first_listed_lead(inner)
+    assert roles(inner) == r(["人力资源社会保障部"], ["财政部"])
+    later = "人力资源社会保障部、科技部、财政部，各省级人民政府按职责分工负责"
+    assert roles(later, first_listed_leads=True) == r(
+        ["人力资源社会保障部"], ["科技部", "财政部"], generic=["各省级人民政府"]
+    )
+    assert roles("各有关部门和单位，各省级人民政府按职责分工负责", first_listed_leads=True) == r(
+        generic=["各有关部门和单位", "各省级人民政府"]
+    )
+    assert roles(later) == r(
+        responsible=["人力资源社会保障部", "科技部", "财政部"], generic=["各省级人民政府"]
+    )
+    assert not states_first_listed_lead("省发展改革委牵头")
+    assert first_listed_lead_at("前言。（甲部负责。列第一位者为牵头部门）") == 9
+
+
+def test_convention_applies_from_its_bracket_on() -> None:
+    text = (
+        "（一）甲。（财政部、教育部负责）"
+        "乙。（人力资源社会保障部、财政部负责。列第一位者为牵头单位，下同）"
+        "丙。（民政部、财政部负责）"
+    )
+    found = find_attributions(text, 0, len(text))
+    assert [[d.printed for d in a.lead] for a in found] == [[], ["人力资源社会保障部"], ["民政部"]]
+    assert [d.printed for d in found[0].responsible] == ["财政部", "教育部"]
+
+
+def test_scopes_bind_each_sentence_run() -> None:
+    text = (
+        "１．推动政务服务。整合平台（省大数据局牵头，各有关部门配合）。"
+        "建设系统（省财政厅牵头）。推进统计（２０２３年）。"
+    )
+    found = find_attributions(text, 0, len(text))
+    assert len(found) == 2
+    first, second = found
+    assert text[first.start : first.end] == "（省大数据局牵头，各有关部门配合）"
+    assert first.raw == "省大数据局牵头，各有关部门配合"
+    assert (first.scope_start, first.scope_end) == (0, first.end)
+    assert text[second.scope_start : second.scope_end] == "建设系统（省财政厅牵头）"
+    assert [d.printed for d in second.lead] == ["省财政厅"]
+    assert found[0].lead[0].canonical == "省大数据局"
+
+
+def test_canonical_names_attached() -> None:
+    (found,) = find_attributions("（省发改委、省工信厅牵头）", 0, 13)
+    assert [(d.printed, d.canonical) for d in found.lead] == [
+        ("省发改委", "省发展改革委"),
+        ("省工信厅", "省工业和信息化厅"),
+    ]
+
+
+def test_nested_bracket_inside_attribution() -> None:
+    text = "内容（省发展改革委（省能源局）牵头）"
+    (found,) = find_attributions(text, 0, len(text))
+    assert [d.printed for d in found.lead] == ["省发展改革委（省能源局）"]
+
+
+def test_unbalanced_bracket_does_not_hide_attributions() -> None:
+    text = "内容（未闭合的说明。推进工作（省财政厅牵头）"
+    (found,) = find_attributions(text, 0, len(text))
+    assert [d.printed for d in found.lead] == ["省财政厅"]
+
+
+def test_unbracketed_label_lines() -> None:
+    text = "１．推进试点。开展工作。\n牵头单位：省发展改革委\n配合单位：省财政厅、省有关部门\n"
+    (found,) = find_attributions(text, 0, len(text))
+    assert found.raw == "牵头单位：省发展改革委\n配合单位：省财政厅、省有关部门"
+    assert [d.printed for d in found.lead] == ["省发展改革委"]
+    assert [d.printed for d in found.cooperate] == ["省财政厅"]
+    assert found.generic == ("省有关部门",)
+    text = "１．推进试点。\n牵头单位：省发展改革委\n责任单位：省财政厅\n"
+    (found,) = find_attributions(text, 0, len(text))
+    assert [d.printed for d in found.cooperate] == ["省财政厅"]
+
+
+def test_label_line_in_a_sentence_is_not_an_attribution() -> None:
+    text = "１．推进试点。\n责任单位：要落实好各项任务，确保取得实效。\n"
+    assert find_attributions(text, 0, len(text)) == ()
+
+
+def test_levels_of_government_stay_one_generic_name() -> None:
+    assert roles("省财政厅牵头，各市、县（市、区）政府落实") == r(
+        ["省财政厅"], generic=["各市、县（市、区）政府"]
+    )
+    assert states_first_listed_lead("以下各项任务中，排在第一位的单位为牵头单位")

@@ -1,0 +1,97 @@
+"""The pipeline from bytes to a tagged ParsedDocument, and its errors."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from ingest.errors import IngestError, NoClauses
+from ingest.model import Page, RawDocument
+from ingest.pipeline import doc_id_for, parse_bytes, parse_file, parse_raw
+
+DOC = """某某三年行动方案
+为推动发展，制定本方案。
+一、主要目标
+到2025年，省级平台达到120家以上。
+二、重点任务
+（一）实施领跑计划。发挥带动作用。（省发展改革委牵头，省有关部门配合）
+（二）实施示范计划。认定一批特色强县。（省工信厅、省财政厅负责）
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("shandong_2023_county_economy_plan_PDFTEXT.txt", "shandong-2023-county-economy-plan-pdftext"),
+        ("dir/sub/My Plan v2.docx", "my-plan-v2"),
+        ("山东省行动方案.pdf", "山东省行动方案"),
+        ("（通知）关于印发 方案.txt", "通知-关于印发-方案"),
+    ],
+)
+def test_doc_id(source: str, expected: str) -> None:
+    assert doc_id_for(source) == expected
+
+
+def test_doc_id_mixed_script_is_stable_and_distinct() -> None:
+    first, second = doc_id_for("2023年方案.txt"), doc_id_for("2023年计划.txt")
+    assert first == doc_id_for("2023年方案.txt")
+    assert first != second and first.startswith("2023-")
+    assert "/" not in first and " " not in first
+
+
+def test_parse_bytes_tags_clauses() -> None:
+    data = DOC.encode("utf-8")
+    doc = parse_bytes(data, "plan.txt")
+    assert doc.doc_id == "plan"
+    assert doc.content_hash == hashlib.sha256(data).hexdigest()
+    assert [c.path for c in doc.clauses] == ["一、", "二、", "二、（一）", "二、（二）"]
+    lead = doc.clauses[2].departments("lead")
+    assert [(d.printed, d.canonical) for d in lead] == [("省发展改革委", "省发展改革委")]
+    assert doc.clauses[2].generic == ("省有关部门",)
+    responsible = doc.clauses[3].departments("responsible")
+    assert [d.canonical for d in responsible] == ["省工业和信息化厅", "省财政厅"]
+    (target,) = doc.clauses[0].targets
+    assert (target.number, target.unit, target.year) == (120.0, "家", 2025)
+
+
+def test_offsets_point_into_clean_text() -> None:
+    doc = parse_bytes(DOC.encode("utf-8"), "plan.txt")
+    for clause in doc.clauses:
+        assert doc.clean.text[clause.start : clause.end] == clause.text
+        for attribution in clause.attributions:
+            assert clause.start <= attribution.scope_start < attribution.scope_end <= clause.end
+            assert doc.clean.text[attribution.start + 1 : attribution.end - 1] == attribution.raw
+
+
+def test_pages_of_clauses() -> None:
+    raw = RawDocument(
+        source="paged.pdf",
+        format="pdf",
+        pages=(Page(1, "一、总体要求\n加强领导。\n"), Page(2, "二、重点任务\n推进工作。（省财政厅牵头）\n")),
+    )
+    doc = parse_raw(raw, "0" * 64)
+    first, second = doc.clauses
+    assert first.page_start == 1
+    assert second.page_start == 2 and second.page_end == 2
+
+
+def test_no_clauses() -> None:
+    with pytest.raises(NoClauses) as err:
+        parse_bytes("只有一段文字，没有任何编号。".encode(), "note.txt")
+    assert str(err.value).startswith("note.txt: ")
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    with pytest.raises(IngestError) as err:
+        parse_file(tmp_path / "missing.txt")
+    assert str(err.value).startswith("missing.txt: ")
+
+
+def test_parse_file(tmp_path: Path) -> None:
+    path = tmp_path / "计划.txt"
+    path.write_text(DOC, encoding="utf-8")
+    doc = parse_file(path)
+    assert doc.source == "计划.txt" and doc.doc_id == "计划"
+    assert len(doc.clauses) == 4
