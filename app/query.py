@@ -1,0 +1,223 @@
+"""Question understanding: validate, strip scaffolding, detect the intent, find departments.
+
+Everything here is a pure function of the question and two pieces of data: the word lists in
+``app/data/questions.toml`` and a department lexicon (alias -> canonical) built from
+``ingest.departments`` and the store's printed names. User text is only ever matched as literal text;
+the only regexes compiled are built from the data file (with ``re.escape`` on every word).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ingest.model import ROLES
+from ingest.text import fold
+
+QUESTIONS_TOML = Path(__file__).parent / "data" / "questions.toml"
+# Longer questions are refused: real questions are a sentence or two; pasting a whole document into
+# the box is a mistake, and the embedding model truncates long input anyway.
+MAX_QUESTION_CHARS = 500
+
+INTENTS = ("lead", "cooperate", "dept", "target", "search")
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked at all (empty, too long). ``str(err)`` is one line."""
+
+
+@dataclass(frozen=True)
+class DeptMention:
+    printed: str  # as written in the question (folded)
+    canonical: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Query:
+    question: str  # as asked, trimmed
+    folded: str  # NFKC-folded, for matching
+    intent: str  # one of INTENTS
+    content: str  # the question without scaffolding: what to retrieve
+    roles: tuple[str, ...]  # the roles asked about (subset of ingest.model.ROLES)
+    departments: tuple[DeptMention, ...] = ()
+    year: int | None = None
+    chinese: bool = True  # False: no CJK at all (policykb answers questions in Chinese)
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
+
+
+def check_question(question: str) -> str:
+    """The trimmed question, or QuestionError with a message that says what to do."""
+    text = (question or "").strip()
+    if not text:
+        raise QuestionError("the question is empty; ask e.g. 5G和千兆光网建设由哪些部门牵头？")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS} — "
+            "ask about one task at a time"
+        )
+    return text
+
+
+# ---- the data file ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The compiled form of questions.toml."""
+
+    lead_verbs: tuple[str, ...]
+    cooperate_verbs: tuple[str, ...]
+    agent: re.Pattern[str]  # "由哪些部门牵头", "谁负责", "的牵头部门是谁"
+    task: re.Pattern[str]  # "哪些任务", "什么"
+    target_cues: tuple[str, ...]
+    year: re.Pattern[str]
+    filler: tuple[str, ...]
+    trailing: str  # particles stripped from the end of what remains
+
+
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first so the longest wins."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def compile_grammar(data: Mapping) -> Grammar:
+    roles, agent, task = data["roles"], data["agent"], data["task"]
+    verbs = _alt([*roles["lead"], *roles["cooperate"], *agent["actions"]])
+    asker = f"(?:(?:{_alt(agent['wh'])})(?:{_alt(agent['nouns'])})|{_alt(agent['who'])})"
+    phrase = f"(?:{_alt(agent['before'])})?{asker}(?:{_alt(agent['between'])})?(?:{verbs})*"
+    role_noun = (
+        f"(?:{_alt(agent['role_noun_before'])})?(?:{_alt(agent['role_nouns'])})"
+        f"(?:{_alt(agent['role_noun_tails'])})?"
+    )
+    return Grammar(
+        lead_verbs=tuple(roles["lead"]),
+        cooperate_verbs=tuple(roles["cooperate"]),
+        agent=re.compile(f"{phrase}|{role_noun}"),
+        task=re.compile(f"(?:{_alt(task['wh'])})(?:{_alt(task['nouns'])})?"),
+        target_cues=tuple(sorted(data["target"]["cues"], key=len, reverse=True)),
+        year=re.compile(data["target"]["year_pattern"]),
+        filler=tuple(sorted(data["filler"]["words"], key=len, reverse=True)),
+        trailing="".join(data["filler"]["trailing"]),
+    )
+
+
+@cache
+def default_grammar() -> Grammar:
+    with QUESTIONS_TOML.open("rb") as fh:
+        return compile_grammar(tomllib.load(fh))
+
+
+# ---- departments -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Folded alias -> canonical department name, for longest-match lookup in questions."""
+
+    aliases: Mapping[str, str]
+    max_len: int
+
+    @classmethod
+    def build(cls, *tables: Mapping[str, Iterable[str]]) -> Lexicon:
+        """``tables``: canonical -> names (aliases, printed forms); the canonical maps to itself."""
+        aliases: dict[str, str] = {}
+        for table in tables:
+            for canonical, names in table.items():
+                for name in (canonical, *names):
+                    if name:
+                        aliases.setdefault(fold(name), canonical)
+        return cls(aliases, max((len(a) for a in aliases), default=0))
+
+    def find(self, folded: str) -> tuple[DeptMention, ...]:
+        """Every department named in ``folded``, leftmost-longest, non-overlapping."""
+        found, i = [], 0
+        while i < len(folded):
+            mention = self._longest_at(folded, i)
+            if mention:
+                found.append(mention)
+                i = mention.end
+            else:
+                i += 1
+        return tuple(found)
+
+    def _longest_at(self, folded: str, i: int) -> DeptMention | None:
+        for length in range(min(self.max_len, len(folded) - i), 1, -1):
+            name = folded[i : i + length]
+            if name in self.aliases:
+                return DeptMention(name, self.aliases[name], i, i + length)
+        return None
+
+
+# ---- intent ----------------------------------------------------------------------------------
+
+
+def parse_question(question: str, lexicon: Lexicon, grammar: Grammar | None = None) -> Query:
+    """Understand a (checked) question. Pure: the lexicon and grammar carry all the knowledge."""
+    g = grammar or default_grammar()
+    text = check_question(question)
+    folded = fold(text)
+    depts = lexicon.find(folded)
+    year_match = g.year.search(folded)
+    year = int(year_match.group(1)) if year_match else None
+    intent, roles = _intent(folded, depts, g)
+    return Query(
+        question=text,
+        folded=folded,
+        intent=intent,
+        content=strip_scaffolding(folded, g),
+        roles=roles,
+        departments=depts,
+        year=year,
+        chinese=has_cjk(text),
+    )
+
+
+def _intent(folded: str, depts: tuple[DeptMention, ...], g: Grammar) -> tuple[str, tuple[str, ...]]:
+    agent = g.agent.search(folded)
+    if agent:  # the question asks "which unit" — lead or cooperate, whatever else it mentions
+        if any(v in agent.group() for v in g.cooperate_verbs):
+            return "cooperate", ("cooperate",)
+        return "lead", ("lead", "responsible")
+    if depts and g.task.search(folded):  # 省商务厅牵头哪些任务 / 哪些工作由省商务厅负责
+        # Names are cut out first: 省市场监管局 contains 管, which is not a verb there.
+        return "dept", _roles_in(_without_mentions(folded, depts), g) or ROLES
+    if any(cue in folded for cue in g.target_cues):
+        return "target", ()
+    return "search", ()
+
+
+def _without_mentions(folded: str, mentions: Sequence[DeptMention]) -> str:
+    pieces, cursor = [], 0
+    for mention in mentions:
+        pieces.append(folded[cursor : mention.start])
+        cursor = mention.end
+    return "".join([*pieces, folded[cursor:]])
+
+
+def _roles_in(text: str, g: Grammar) -> tuple[str, ...]:
+    roles: list[str] = []
+    if any(v in text for v in g.lead_verbs):
+        roles += ["lead", "responsible"]
+    if any(v in text for v in g.cooperate_verbs):
+        roles.append("cooperate")
+    return tuple(roles)
+
+
+def strip_scaffolding(folded: str, grammar: Grammar | None = None) -> str:
+    """The question without "which unit leads", target cues and filler: the part to retrieve."""
+    g = grammar or default_grammar()
+    text = g.agent.sub(" ", folded)
+    for phrase in (*g.target_cues, *g.filler):
+        text = text.replace(phrase, " ")
+    text = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text)
+    return " ".join(w for w in (word.rstrip(g.trailing) for word in text.split()) if w)

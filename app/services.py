@@ -1,0 +1,558 @@
+"""The facade the CLI and the Streamlit UI share (contract: docs/ARCHITECTURE.md, app/services.py API).
+
+``KnowledgeBase`` owns one index directory: the clause store (source of truth) and the derived search
+indexes. Heavy resources (the Searcher with its embedding model, the question lexicon) load lazily
+once and are reused; every write drops them so the next question sees the new documents.
+
+Uploads: a file whose name gives the same document id as a *different* stored document is kept as a
+new document under a suffixed name (报告.pdf -> 报告-2.pdf) and the outcome says so; the same content
+again is "unchanged". Officials routinely receive many files called 通知.pdf, so refusing would be
+the wrong default, and replacing would silently lose a document. To replace a document, remove it
+first.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from index.embed import Embedder
+from index.errors import SearchIndexError, StoreError, UnknownDocument
+from index.store import ClauseStore, StoredClause
+from ingest.errors import FileTooLarge, IngestError
+from ingest.model import ParsedDocument, Target
+
+from . import answer as answering
+from .paths import resolve_index_dir
+from .query import Lexicon, QuestionError, parse_question
+
+Progress = Callable[[str, int, int], None]  # (stage or file name, done, total)
+
+STORE_FILE = "store.sqlite"
+SEARCH_DIR = "search"
+UPLOADS_DIR = "uploads"
+INGEST_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".txt")
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a long plan with scans is ~10 MB; more is almost surely a mistake
+MAX_NAME_CHARS = 80
+CHANGED = ("added", "replaced")  # outcomes that make the search index stale
+# Test hook: seconds to sleep after each stored document, so a test can kill an ingest mid-batch.
+SLEEP_HOOK_ENV = "POLICYKB_TEST_SLEEP_AFTER_DOCUMENT"
+
+
+class ServiceError(Exception):
+    """A failure to show the user as one line (missing index, bad question, unknown document)."""
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    source: str
+    status: str  # added | replaced | unchanged | failed
+    doc_id: str | None
+    clauses: int
+    attributions: int
+    error: str | None
+    note: str = ""  # e.g. "saved as 通知-2.pdf: a different document is already called 通知"
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    doc_id: str
+    title: str
+    doc_number: str
+    issuer: str
+    date: str
+    source: str
+    format: str
+    clauses: int
+    attributions: int
+    ingested_at: str
+
+
+@dataclass(frozen=True)
+class DepartmentClause:
+    clause_id: int
+    path: str
+    heading: str
+    text: str
+    roles: tuple[str, ...]  # the roles the department has in this clause
+    printed: tuple[str, ...]  # how the department is printed there
+    citation: str
+
+
+@dataclass(frozen=True)
+class DepartmentGroup:
+    doc_id: str
+    doc_title: str
+    clauses: tuple[DepartmentClause, ...]
+
+
+@dataclass(frozen=True)
+class DepartmentView:
+    query: str
+    canonical: str | None  # None: the name is not a known department
+    names: tuple[str, ...]  # every printed form in the store
+    groups: tuple[DepartmentGroup, ...]
+    counts: dict[str, int]  # role -> number of clauses
+
+
+@dataclass(frozen=True)
+class MatrixClause:
+    clause_id: int
+    path: str
+    heading: str
+
+
+@dataclass(frozen=True)
+class Matrix:
+    doc_id: str
+    departments: tuple[str, ...]  # canonical names, most involved first
+    clauses: tuple[MatrixClause, ...]  # attributed clauses in document order
+    cells: dict[tuple[str, int], str]  # (department, clause_id) -> lead | cooperate | responsible
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    doc_id: str
+    doc_title: str
+    clause_id: int
+    path: str
+    heading: str
+    metric: str
+    value: str
+    number: float | None
+    unit: str
+    qualifier: str
+    timeframe: str
+    year: int | None
+    display: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One row of the 任务分工表; the first six fields are the printed columns in order."""
+
+    number: int  # 序号
+    task: str  # 重点任务 (the heading)
+    content: str  # 主要内容 (text without the attribution)
+    lead: tuple[str, ...]  # 牵头单位
+    cooperate: tuple[str, ...]  # 配合单位 (named, then generic phrases such as 省有关部门)
+    deadline: str  # 目标/时限
+    clause_id: int = 0
+
+
+class KnowledgeBase:
+    def __init__(self, index_dir: Path, store: ClauseStore, embedder_factory: Callable[[], Embedder]) -> None:
+        self.index_dir = index_dir
+        self.store = store
+        self._embedder_factory = embedder_factory
+        self._embedder: Embedder | None = None
+        self._retriever: answering.Retriever | None = None
+        self._lexicon: Lexicon | None = None
+
+    @classmethod
+    def open(
+        cls,
+        index_dir: Path | None = None,
+        *,
+        create: bool = True,
+        embedder_factory: Callable[[], Embedder] | None = None,
+    ) -> KnowledgeBase:
+        """The knowledge base in ``index_dir`` (default: see app.paths); ``create=False`` for readers."""
+        directory = resolve_index_dir(index_dir)
+        if not create and not (directory / STORE_FILE).is_file():
+            raise ServiceError(
+                f"no policykb index in {directory}; run `policykb ingest FILES --index {directory}`"
+            )
+        try:
+            store = ClauseStore(directory / STORE_FILE)
+        except (StoreError, OSError, sqlite3.DatabaseError) as exc:
+            raise ServiceError(f"cannot open the clause store in {directory}: {exc}") from exc
+        return cls(directory, store, embedder_factory or _default_embedder)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # ---- ingest --------------------------------------------------------------------------------
+
+    def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> list[IngestOutcome]:
+        """Parse and store every file (folders recursively), then bring the search indexes up to date."""
+        files = expand_paths(paths)
+        outcomes = []
+        for done, path in enumerate(files):
+            if progress:
+                progress(path.name, done, len(files))
+            outcomes.append(self._ingest_file(path))
+            _test_sleep_hook()
+        if progress:
+            progress("", len(files), len(files))
+        if any(o.status in CHANGED for o in outcomes) or not self.index_is_current():
+            self.build(progress)
+        return outcomes
+
+    def _ingest_file(self, path: Path) -> IngestOutcome:
+        try:
+            doc = _pipeline().parse_file(path)
+        except IngestError as exc:
+            return failed_outcome(path.name, exc.reason)
+        except Exception as exc:  # a parser bug must not stop the batch; report it like a bad file
+            return failed_outcome(path.name, f"unexpected error while parsing ({type(exc).__name__}: {exc})")
+        return self._store(doc)
+
+    def _store(self, doc: ParsedDocument, note: str = "") -> IngestOutcome:
+        status = self.store.put_document(doc)
+        self._forget_caches()
+        attributions = sum(len(c.attributions) for c in doc.clauses)
+        return IngestOutcome(doc.source, status, doc.doc_id, len(doc.clauses), attributions, None, note)
+
+    def ingest_upload(self, name: str, data: bytes) -> IngestOutcome:
+        """Check, parse (format sniffed from the bytes), save under DIR/uploads/, store, reindex."""
+        safe = safe_file_name(name)
+        if len(data) > MAX_UPLOAD_BYTES:
+            reason = (
+                FileTooLarge(safe).reason + f" ({len(data) / 2**20:.1f} MB > {MAX_UPLOAD_BYTES // 2**20} MB)"
+            )
+            return failed_outcome(safe, reason)
+        try:
+            doc = _pipeline().parse_bytes(data, safe)
+        except IngestError as exc:
+            return failed_outcome(safe, exc.reason)
+        # The bytes decide the type: a text file called .pdf is kept as .txt.
+        doc, note = self._unique_doc(replace(doc, source=f"{Path(safe).stem}.{doc.format}"))
+        uploads = self.index_dir / UPLOADS_DIR
+        uploads.mkdir(parents=True, exist_ok=True)
+        _write_atomically(uploads / doc.source, data)
+        outcome = self._store(doc, note)
+        if outcome.status in CHANGED or not self.index_is_current():
+            self.build()
+        return outcome
+
+    def _unique_doc(self, doc: ParsedDocument) -> tuple[ParsedDocument, str]:
+        """``doc`` renamed with -2, -3 … when its id belongs to a different stored document."""
+        hashes = {d.doc_id: d.content_hash for d in self.store.documents()}
+        if hashes.get(doc.doc_id, doc.content_hash) == doc.content_hash:
+            return doc, ""
+        stem, suffix = os.path.splitext(doc.source)
+        for n in range(2, len(hashes) + 3):
+            source = f"{stem}-{n}{suffix}"
+            doc_id = _pipeline().doc_id_for(source)
+            if hashes.get(doc_id, doc.content_hash) == doc.content_hash:
+                note = f"a different document is already stored as {doc.doc_id}; kept as {doc_id}"
+                return replace(doc, doc_id=doc_id, source=source), note
+        raise ServiceError(f"no free document id for {doc.source}")  # unreachable: n runs past len
+
+    def build(self, progress: Progress | None = None) -> None:
+        """Bring the derived search indexes up to date with the store (incremental, atomic)."""
+        from index.build import build_indexes
+
+        try:
+            build_indexes(self.index_dir, self.embedder(), progress)
+        except SearchIndexError as exc:
+            raise ServiceError(f"cannot build the search index in {self.index_dir}: {exc}") from exc
+        self._forget_caches()
+
+    def ensure_built(self, corpus: Path, progress: Progress | None = None) -> list[IngestOutcome]:
+        """Store what of ``corpus`` is new or changed and (re)build a missing, stale or foreign index;
+        when all is current this only re-reads the files."""
+        return self.ingest([corpus], progress)
+
+    def index_is_current(self) -> bool:
+        """Whether the search index exists, is whole, matches the store and this embedding model."""
+        from index.search import Searcher
+
+        try:
+            Searcher.open(self.index_dir, self.embedder())
+        except SearchIndexError:
+            return False
+        return True
+
+    def remove_document(self, doc_id: str) -> None:
+        try:
+            self.store.remove_document(doc_id)
+        except UnknownDocument as exc:
+            raise ServiceError(str(exc)) from exc
+        self._forget_caches()
+        self.build()
+
+    def _forget_caches(self) -> None:
+        self._retriever = None
+        self._lexicon = None
+
+    # ---- questions -----------------------------------------------------------------------------
+
+    def ask(self, question: str, top_k: int = 5, doc_id: str | None = None) -> answering.Answer:
+        """Answer a question (``Answer.to_json()`` is the CLI's --json shape)."""
+        try:
+            query = parse_question(question, self.lexicon())
+        except QuestionError as exc:
+            raise ServiceError(str(exc)) from exc
+        if top_k < 1:
+            raise ServiceError(f"top-k must be at least 1, got {top_k}")
+        if doc_id is not None:
+            self._check_document(doc_id)
+        return answering.answer_question(query, self.retriever(), top_k, doc_id)
+
+    def lexicon(self) -> Lexicon:
+        if self._lexicon is None:
+            from ingest.departments import known_departments
+
+            self._lexicon = Lexicon.build(known_departments(), self.store.department_names())
+        return self._lexicon
+
+    def embedder(self) -> Embedder:
+        """The embedding model, created once (the model itself loads on first use)."""
+        if self._embedder is None:
+            self._embedder = self._embedder_factory()
+        return self._embedder
+
+    def retriever(self) -> answering.Retriever:
+        if self._retriever is None:
+            self._retriever = open_retriever(self.index_dir, self.store, self.embedder())
+        return self._retriever
+
+    # ---- views ---------------------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentSummary]:
+        return [
+            DocumentSummary(
+                d.doc_id,
+                d.meta.title,
+                d.meta.doc_number,
+                d.meta.issuer,
+                d.meta.date,
+                d.source,
+                d.format,
+                d.clause_count,
+                d.attribution_count,
+                d.ingested_at,
+            )
+            for d in self.store.documents()
+        ]
+
+    def department_view(self, name: str) -> DepartmentView:
+        """Every clause where the department leads, cooperates or is responsible, grouped by document."""
+        canonical = self.resolve_department(name)
+        if canonical is None:
+            return DepartmentView(
+                name, None, (), (), {role: 0 for role in ("lead", "cooperate", "responsible")}
+            )
+        clauses = self.store.department_clauses({canonical}, ("lead", "cooperate", "responsible"))
+        names = tuple(sorted(self.store.department_names().get(canonical, set())))
+        return department_view(name, canonical, names, clauses)
+
+    def resolve_department(self, name: str) -> str | None:
+        """The canonical name of ``name`` (any alias or printed form), or None."""
+        from ingest.text import fold
+
+        folded = fold(name.strip())
+        exact = self.lexicon().aliases.get(folded)
+        if exact:
+            return exact
+        found = self.lexicon().find(folded)
+        return found[0].canonical if found else None
+
+    def matrix(self, doc_id: str) -> Matrix:
+        return build_matrix(doc_id, self._clauses(doc_id))
+
+    def targets(self, doc_id: str | None = None, year: int | None = None) -> list[TargetRow]:
+        rows = [target_row(s, t) for s in self._clauses(doc_id) for t in s.clause.targets]
+        return [r for r in rows if year is None or r.year == year]
+
+    def task_table(self, doc_id: str) -> list[TaskRow]:
+        return task_rows(self._clauses(doc_id))
+
+    def _check_document(self, doc_id: str) -> None:
+        try:
+            self.store.get_document(doc_id)
+        except UnknownDocument as exc:
+            raise ServiceError(str(exc)) from exc
+
+    def _clauses(self, doc_id: str | None) -> list[StoredClause]:
+        try:
+            return self.store.clauses(doc_id)
+        except UnknownDocument as exc:
+            raise ServiceError(str(exc)) from exc
+
+
+# ---- pure helpers ------------------------------------------------------------------------------
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given (whatever their type: the reader says what is wrong), folders recursively."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INGEST_SUFFIXES)
+        else:
+            files.append(path)
+    return list(dict.fromkeys(files))
+
+
+def failed_outcome(source: str, reason: str) -> IngestOutcome:
+    return IngestOutcome(source, "failed", None, 0, 0, reason)
+
+
+_UNSAFE = re.compile(r"[^\w.\-（）()【】《》〔〕]+")
+
+
+def safe_file_name(name: str) -> str:
+    """A bare file name: no directories, no control or shell characters, not hidden, bounded length."""
+    base = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    base = _UNSAFE.sub("_", base).lstrip(".")
+    stem, suffix = os.path.splitext(base)
+    stem = stem[:MAX_NAME_CHARS] or "upload"
+    return f"{stem}{suffix[:10]}"
+
+
+def department_view(
+    query: str, canonical: str, names: tuple[str, ...], clauses: Sequence[StoredClause]
+) -> DepartmentView:
+    groups: dict[str, list[DepartmentClause]] = {}
+    titles: dict[str, str] = {}
+    counts = {"lead": 0, "cooperate": 0, "responsible": 0}
+    for stored in clauses:
+        roles = tuple(
+            role for role in counts if any(d.canonical == canonical for d in stored.clause.departments(role))
+        )
+        for role in roles:
+            counts[role] += 1
+        printed = tuple(
+            dict.fromkeys(
+                d.printed
+                for role in roles
+                for d in stored.clause.departments(role)
+                if d.canonical == canonical
+            )
+        )
+        c = stored.clause
+        row = DepartmentClause(
+            stored.clause_id, c.path, c.heading, c.text, roles, printed, answering.citation(stored)
+        )
+        groups.setdefault(stored.doc_id, []).append(row)
+        titles[stored.doc_id] = stored.doc_title
+    return DepartmentView(
+        query,
+        canonical,
+        names,
+        tuple(DepartmentGroup(doc, titles[doc], tuple(rows)) for doc, rows in groups.items()),
+        counts,
+    )
+
+
+def build_matrix(doc_id: str, clauses: Sequence[StoredClause]) -> Matrix:
+    cells: dict[tuple[str, int], str] = {}
+    columns = []
+    for stored in clauses:
+        if not stored.clause.attributions:
+            continue
+        c = stored.clause
+        columns.append(MatrixClause(stored.clause_id, c.path, c.heading))
+        for role in ("responsible", "cooperate", "lead"):  # lead last: it wins when a unit has two roles
+            for dept in c.departments(role):
+                cells[(dept.canonical, stored.clause_id)] = role
+    involvement: dict[str, list[int]] = {}
+    for (dept, _), role in cells.items():
+        counts = involvement.setdefault(dept, [0, 0])
+        counts[0 if role == "lead" else 1] += 1
+    order = sorted(involvement, key=lambda d: (-involvement[d][0], -sum(involvement[d]), d))
+    return Matrix(doc_id, tuple(order), tuple(columns), cells)
+
+
+def target_row(stored: StoredClause, t: Target) -> TargetRow:
+    c = stored.clause
+    return TargetRow(
+        stored.doc_id,
+        stored.doc_title,
+        stored.clause_id,
+        c.path,
+        c.heading,
+        t.metric,
+        t.value,
+        t.number,
+        t.unit,
+        t.qualifier,
+        t.timeframe,
+        t.year,
+        answering.target_display(t),
+        answering.citation(stored),
+    )
+
+
+def task_rows(clauses: Sequence[StoredClause]) -> list[TaskRow]:
+    """The 任务分工表: one row per attributed clause, in document order."""
+    rows = []
+    for stored in clauses:
+        c = stored.clause
+        if not c.attributions:
+            continue
+        lead = answering.printed(c.departments("lead")) or answering.printed(c.departments("responsible"))
+        cooperate = (*answering.printed(c.departments("cooperate")), *c.generic)
+        deadline = "；".join(answering.target_display(t) for t in c.targets)
+        content = answering.clause_text_without_attribution(c).removeprefix(c.number).strip()  # 序号 has it
+        rows.append(TaskRow(len(rows) + 1, c.heading, content, lead, cooperate, deadline, stored.clause_id))
+    return rows
+
+
+# ---- I/O helpers -------------------------------------------------------------------------------
+
+
+def open_retriever(index_dir: Path, store: ClauseStore, embedder: Embedder) -> answering.Retriever:
+    """Open the Searcher once; a missing, half-built or foreign index is one clear ServiceError."""
+    from index.search import Searcher
+
+    try:
+        searcher = Searcher.open(index_dir, embedder)
+        tokenize, idf = load_evidence(index_dir)
+    except SearchIndexError as exc:
+        raise ServiceError(f"the search index in {index_dir} cannot be used: {exc}") from exc
+    except OSError as exc:
+        raise ServiceError(f"the search index in {index_dir} cannot be read: {exc}") from exc
+    return answering.Retriever(searcher, store, tokenize, idf, searcher.embedder)
+
+
+def load_evidence(index_dir: Path) -> tuple[Callable[[str], list[str]], Callable[[str], float]]:
+    """The keyword side of the relevance test: the index's own tokenizer and its BM25 document
+    frequencies, read through index/'s public classes (the Searcher keeps its copies private)."""
+    from index.keyword import BM25Index
+    from index.tokenize import ClauseTokenizer
+
+    folder = (index_dir / SEARCH_DIR).resolve()
+    bm25 = BM25Index.load(folder / "bm25")
+    user_words = (folder / "userdict.txt").read_text(encoding="utf-8").splitlines()
+    tokenizer = ClauseTokenizer(user_words, index_dir / "cache")
+    doc_freq = dict(
+        zip(bm25.vocab, np.diff(bm25.matrix.indptr)[list(bm25.vocab.values())].tolist(), strict=True)
+    )
+    return tokenizer.tokenize, answering.okapi_idf_lookup(doc_freq, bm25.n_docs)
+
+
+def _pipeline():  # imported late: the CLI's --help should not pay for pdfplumber and friends
+    from ingest import pipeline
+
+    return pipeline
+
+
+def _default_embedder() -> Embedder:
+    from index.embed import make_embedder
+
+    return make_embedder()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def _test_sleep_hook() -> None:
+    seconds = os.environ.get(SLEEP_HOOK_ENV)
+    if seconds:
+        time.sleep(float(seconds))

@@ -1,0 +1,70 @@
+"""What every page shares: the one KnowledgeBase, document pickers, table downloads."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from app.exports import table_csv
+from app.paths import default_index_dir
+from app.query import parse_question
+from app.services import DocumentSummary, KnowledgeBase, ServiceError
+
+
+@st.cache_resource(show_spinner="正在加载知识库……")
+def _open_knowledge_base(index_dir: str) -> KnowledgeBase:
+    kb = KnowledgeBase.open(Path(index_dir))
+    if kb.documents():
+        # Load the embedding model and the indexes now, behind the loading spinner, so that the
+        # first question is answered as fast as the others. A broken index is reported by ask().
+        with contextlib.suppress(ServiceError):
+            kb.retriever()
+    return kb
+
+
+def knowledge_base() -> KnowledgeBase:
+    """The KnowledgeBase of ``$POLICYKB_INDEX`` (or the default folder), opened once per process:
+    the embedding model and the indexes are loaded once and shared by every session."""
+    return _open_knowledge_base(str(default_index_dir(dict(os.environ))))
+
+
+def documents_or_stop(kb: KnowledgeBase) -> list[DocumentSummary]:
+    """The ingested documents; an empty library ends the page with a pointer to the upload page."""
+    documents = kb.documents()
+    if not documents:
+        st.info("知识库里还没有文件。请先到“文件库”上传政策文件。")
+        st.page_link("views/library.py", label="前往文件库", icon=":material/folder_open:")
+        st.stop()
+    return documents
+
+
+def pick_document(documents: Sequence[DocumentSummary], *, key: str, label: str = "文件") -> DocumentSummary:
+    """A select box of document titles that remembers the choice in the URL (``?doc=``)."""
+    ids = [d.doc_id for d in documents]
+    by_id = {d.doc_id: d for d in documents}
+    wanted = st.query_params.get("doc")
+    index = ids.index(wanted) if wanted in ids else 0
+    chosen = st.selectbox(label, ids, index=index, key=key,
+                          format_func=lambda doc_id: by_id[doc_id].title or doc_id)
+    st.query_params["doc"] = chosen
+    return by_id[chosen]
+
+
+def csv_download(frame: pd.DataFrame, file_name: str, *, key: str) -> None:
+    st.download_button("下载 CSV", table_csv(frame), file_name=file_name, mime="text/csv",
+                       key=key, icon=":material/download:")
+
+
+def query_terms(kb: KnowledgeBase, question: str) -> list[str]:
+    """The question's content words as the index tokenizes them, to mark in the shown clauses.
+
+    The UI only reuses what the search itself did (the services' question parser and tokenizer) so
+    the marked words are exactly the words that matched.
+    """
+    query = parse_question(question, kb.lexicon())
+    return kb.retriever().tokenize(query.content or query.folded)

@@ -1,0 +1,83 @@
+"""文件库: the ingested documents; upload several files at once; remove a document after confirming."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app.services import MAX_UPLOAD_BYTES, ServiceError
+from app.ui import format as fmt
+from app.ui.common import csv_download, knowledge_base
+
+STATUS_TEXT = {"added": "已导入", "replaced": "已更新", "unchanged": "内容未变，无需重复导入"}
+
+kb = knowledge_base()
+st.title("文件库")
+
+documents = kb.documents()
+if documents:
+    st.caption(f"共 {len(documents)} 份文件，{sum(d.clauses for d in documents)} 个条款。")
+    frame = pd.DataFrame(fmt.document_rows(documents))
+    st.dataframe(frame, hide_index=True, width="stretch")
+    csv_download(frame, "文件库.csv", key="library_csv")
+else:
+    st.info("还没有文件。请在下方上传政策文件（PDF、Word、网页或文本）。")
+
+st.subheader("上传文件")
+st.caption(f"支持 PDF（需有文字层）、Word（DOCX）、网页（HTML）和文本（TXT），"
+           f"每个文件不超过 {MAX_UPLOAD_BYTES // 2**20} MB，可一次选择多个。"
+           "某个文件导入失败时会说明原因，其他文件和已有文件不受影响。")
+with st.form("upload_form", clear_on_submit=True):
+    uploads = st.file_uploader("选择文件（可多选）", accept_multiple_files=True,
+                               type=["pdf", "docx", "html", "htm", "txt"])
+    submitted = st.form_submit_button("导入", type="primary", icon=":material/upload:")
+
+
+def import_one(name: str, data: bytes) -> tuple[bool, str]:
+    """(ok, message) for one uploaded file; a failure never touches the other files or the library."""
+    try:
+        outcome = kb.ingest_upload(name, data)
+    except ServiceError as exc:
+        return False, f"{name}：未导入。{exc}"
+    if outcome.status == "failed":
+        return False, f"{name}：未导入。{outcome.error}"
+    note = f"（{outcome.note}）" if outcome.note else ""
+    return True, (f"{name}：{STATUS_TEXT.get(outcome.status, outcome.status)}，"
+                  f"{outcome.clauses} 个条款，{outcome.attributions} 处分工。{note}")
+
+
+if submitted and uploads:
+    progress = st.progress(0.0, text="正在导入……")
+    results = []
+    for done, upload in enumerate(uploads):
+        progress.progress(done / len(uploads), text=f"正在导入 {upload.name}（{done + 1}/{len(uploads)}）")
+        results.append(import_one(upload.name, upload.getvalue()))
+    # Rerun so the table above shows the new documents; the per-file results survive in the session.
+    st.session_state["library_messages"] = results
+    st.rerun()
+
+for ok, message in st.session_state.pop("library_messages", []):  # shown once, after the rerun
+    (st.success if ok else st.error)(message)
+
+if documents:
+    st.subheader("删除文件")
+    titles = {d.doc_id: d.title or d.source for d in documents}
+    doomed = st.selectbox("要删除的文件", list(titles), format_func=titles.get, index=None,
+                          placeholder="选择文件", key="remove_doc")
+    if doomed and st.button("删除……", key="remove_ask"):
+        st.session_state["confirm_remove"] = doomed
+    if doomed and st.session_state.get("confirm_remove") == doomed:
+        st.warning(f"确定从知识库删除《{titles[doomed]}》吗？它的条款将不再出现在问答和各页面中。")
+        yes, no = st.columns([1, 6])
+        if yes.button("确认删除", type="primary", key="remove_yes"):
+            try:
+                kb.remove_document(doomed)
+            except ServiceError as exc:
+                st.error(f"删除失败：{exc}")
+            else:
+                st.session_state.pop("confirm_remove")
+                st.session_state["library_messages"] = [(True, f"已删除《{titles[doomed]}》。")]
+                st.rerun()
+        if no.button("取消", key="remove_no"):
+            st.session_state.pop("confirm_remove")
+            st.rerun()

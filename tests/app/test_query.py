@@ -1,0 +1,122 @@
+"""Question understanding: scaffolding, intent, departments, bad input — pure, no index needed."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.query import (
+    MAX_QUESTION_CHARS,
+    Lexicon,
+    QuestionError,
+    check_question,
+    parse_question,
+    strip_scaffolding,
+)
+from ingest.departments import known_departments
+
+# The printed forms a store could add on top of the alias table.
+STORE_NAMES = {"省发展改革委": {"省发改委"}, "潍坊市数据局": {"潍坊数据局"}}
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.build(known_departments(), STORE_NAMES)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "content"),
+    [
+        ("５G和千兆光网建设由哪些部门牵头？", "lead", "5G和千兆光网建设"),
+        ("万项技改万企转型由哪个部门负责？", "lead", "万项技改万企转型"),
+        ("雁阵形产业集群培育谁牵头？", "lead", "雁阵形产业集群培育"),
+        ("碳金融发展三年行动由谁负责？", "lead", "碳金融发展三年行动"),
+        ("蓝色海湾整治行动的牵头部门", "lead", "蓝色海湾整治行动"),
+        ("蓝色海湾整治行动的牵头单位是哪个？", "lead", "蓝色海湾整治行动"),
+        ("民营龙头企业培育库由哪些部门建立？", "lead", "民营龙头企业培育库"),
+        ("百展计划展会资金支持归哪个部门？", "lead", "百展计划展会资金支持"),
+        ("上市公司孵化聚集区试点需要哪些单位配合？", "cooperate", "上市公司孵化聚集区试点"),
+        ("薄弱县对口帮扶小组哪些部门配合？", "cooperate", "薄弱县对口帮扶小组"),
+        ("找投资商来县里投资办厂，谁牵头？", "lead", "找投资商来县里投资办厂"),
+        ("中小企业特色产业集群的目标是多少？", "target", "中小企业特色产业集群"),
+        ("碳金融发展是哪个部门牵头的", "lead", "碳金融发展"),
+        ("碳金融发展主要负责部门是哪个", "lead", "碳金融发展"),
+        ("哪个部门负责碳金融发展？", "lead", "碳金融发展"),
+        ("到2025年要达到多少", "target", "到2025年"),
+        ("园区飞地税收分享", "search", "园区飞地税收分享"),
+    ],
+)
+def test_intent_and_content(lexicon: Lexicon, question: str, intent: str, content: str) -> None:
+    query = parse_question(question, lexicon)
+    assert (query.intent, query.content) == (intent, content)
+
+
+@pytest.mark.parametrize(
+    ("question", "canonical", "roles"),
+    [
+        ("省商务厅牵头哪些任务？", "省商务厅", ("lead", "responsible")),
+        ("省科技厅负责什么？", "省科技厅", ("lead", "responsible")),
+        ("省发改委配合了哪些工作？", "省发展改革委", ("cooperate",)),
+        ("省发展和改革委员会有哪些任务", "省发展改革委", ("lead", "cooperate", "responsible")),
+        ("哪些工作由省商务厅牵头？", "省商务厅", ("lead", "responsible")),
+        ("省市场监管局有哪些任务", "省市场监管局", ("lead", "cooperate", "responsible")),
+    ],
+)
+def test_department_as_subject(lexicon: Lexicon, question: str, canonical: str, roles: tuple) -> None:
+    query = parse_question(question, lexicon)
+    assert query.intent == "dept"
+    assert [d.canonical for d in query.departments] == [canonical]
+    assert query.roles == roles
+
+
+def test_department_in_a_which_unit_question_is_context_not_subject(lexicon: Lexicon) -> None:
+    query = parse_question("省发展改革委牵头的园区建设由哪些部门配合？", lexicon)
+    assert query.intent == "cooperate"
+    assert [d.canonical for d in query.departments] == ["省发展改革委"]
+
+
+def test_longest_alias_wins(lexicon: Lexicon) -> None:
+    found = lexicon.find("省人力资源社会保障厅负责什么")
+    assert [(d.printed, d.canonical) for d in found] == [("省人力资源社会保障厅", "省人力资源社会保障厅")]
+
+
+def test_store_printed_forms_resolve(lexicon: Lexicon) -> None:
+    assert [d.canonical for d in lexicon.find("潍坊数据局配合哪些工作")] == ["潍坊市数据局"]
+
+
+def test_target_year(lexicon: Lexicon) -> None:
+    assert parse_question("到２０２５年要完成什么？", lexicon).year == 2025
+    assert parse_question("产业集群目标是多少", lexicon).year is None
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
+def test_empty_question_is_refused(question: str) -> None:
+    with pytest.raises(QuestionError, match="empty"):
+        check_question(question)
+
+
+def test_long_question_is_refused_with_the_limit() -> None:
+    with pytest.raises(QuestionError, match=f"limit is {MAX_QUESTION_CHARS}"):
+        check_question("县" * 10_000)
+    assert check_question("县" * MAX_QUESTION_CHARS) == "县" * MAX_QUESTION_CHARS
+
+
+def test_english_is_marked_not_chinese(lexicon: Lexicon) -> None:
+    query = parse_question("Who leads the 5G rollout?", lexicon)
+    assert (query.chinese, query.intent) == (False, "search")
+
+
+@pytest.mark.parametrize(
+    ("question", "content"),
+    [
+        ("'; DROP TABLE clauses; --", "DROP TABLE clauses"),
+        ("园区.*(由谁[牵头", "园区 牵头"),
+        ('"5G" OR 1=1 %', "5G OR 1=1"),
+    ],
+)
+def test_sql_and_regex_text_is_plain_text(lexicon: Lexicon, question: str, content: str) -> None:
+    assert parse_question(question, lexicon).content == content
+
+
+def test_strip_scaffolding_keeps_content_words() -> None:
+    question = "请问工厂里的机器联网上云，相关平台谁牵头建设？"
+    assert strip_scaffolding(question) == "工厂里的机器联网上云 相关平台"
