@@ -25,7 +25,7 @@ from ingest.errors import IngestError
 from .answer import Answer, printed, target_json
 from .evaluate import EvalFileError, evaluate, failures, load_questions, load_seed, seed_path_for
 from .query import QuestionError
-from .services import IngestOutcome, KnowledgeBase, ServiceError
+from .services import MAX_UPLOAD_BYTES, IngestOutcome, KnowledgeBase, ServiceError
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_CORPUS = ROOT / "corpus"
@@ -194,6 +194,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         str(args.port),
         "--server.headless",
         "true",
+        # Streamlit's own upload cap is shown in the upload box; make it the one services enforce.
+        "--server.maxUploadSize",
+        str(MAX_UPLOAD_BYTES // 2**20),
+        "--client.toolbarMode",
+        "viewer",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     sys.stdout.flush()
     os.execvpe(command[0], command, env)

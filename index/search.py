@@ -1,0 +1,186 @@
+"""Keyword, semantic and hybrid search over the indexes ``build.py`` wrote.
+
+``Searcher.open`` refuses, with a message saying what to do, an index that is missing, half-built or
+corrupt, built with another embedding model than the one given, or older than the store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .build import INDEX_FORMAT, INDEX_FORMAT_VERSION, SEARCH_LINK, STORE_FILE
+from .embed import Embedder, make_embedder
+from .errors import IndexCorrupt, IndexMissing, IndexStale, ModelMismatch, SearchIndexError
+from .fusion import reciprocal_rank_fusion, weighted_score_fusion
+from .keyword import BM25Index
+from .store import ClauseStore
+from .tokenize import ClauseTokenizer
+from .vectors import VectorIndex
+
+# Depth of each list fed to fusion: deep enough that a clause ranked 40th by one method and 1st by
+# the other still surfaces, shallow enough to cost nothing.
+FUSION_CANDIDATES = 50
+DEFAULT_WEIGHTS = (1.0, 1.0)  # (keyword, semantic)
+_REBUILD = "rebuild it with `policykb ingest`"
+
+
+@dataclass(frozen=True)
+class Hit:
+    clause_id: int
+    score: float
+    keyword_rank: int | None = None  # 1-based rank in the keyword list, None if not in it
+    semantic_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """Everything loaded from one ``search/`` folder."""
+
+    params: dict[str, object]
+    tokenizer: ClauseTokenizer
+    bm25: BM25Index
+    vectors: VectorIndex
+    clause_ids: np.ndarray  # BM25 row -> clause id
+    doc_of: np.ndarray  # BM25 row -> document code
+    doc_codes: dict[str, int]  # doc_id -> document code
+
+
+class Searcher:
+    def __init__(self, parts: _Parts, embedder: Embedder, stale: bool) -> None:
+        self._parts = parts
+        self.params = parts.params
+        self.embedder = embedder
+        self.stale = stale  # the store changed after the build: results may miss or name old clauses
+
+    @classmethod
+    def open(
+        cls, index_dir: str | Path, embedder: Embedder | None = None, *, allow_stale: bool = False
+    ) -> Searcher:
+        index_dir = Path(index_dir)
+        link = index_dir / SEARCH_LINK
+        if not link.exists():
+            raise IndexMissing(f"no search index in {index_dir}: run `policykb ingest` first")
+        folder = link.resolve()  # resolve once: a concurrent rebuild may swap the link
+        params = _read_params(folder)  # cheap checks first: loading the parts takes seconds
+        embedder = embedder or _default_embedder(params)
+        built_with = _embedding(params)["model_id"]
+        if embedder.model_id != built_with:
+            raise ModelMismatch(
+                f"index in {index_dir} was built with {built_with}, searching with {embedder.model_id}:"
+                f" {_REBUILD} using the same model, or search with {built_with}"
+            )
+        stale = _store_revision(index_dir) != params["store_revision"]
+        if stale and not allow_stale:
+            raise IndexStale(f"the clause store in {index_dir} changed after the index was built: {_REBUILD}")
+        return cls(_load(folder, params, index_dir), embedder, stale)
+
+    def keyword(self, query: str, k: int = 10, doc_id: str | None = None) -> list[Hit]:
+        p = self._parts
+        rows, scores = p.bm25.top(p.tokenizer.tokenize(query), k, self._rows_of(doc_id))
+        ids = p.clause_ids[rows]
+        ranked = enumerate(zip(ids, scores, strict=True), start=1)
+        return [Hit(int(i), float(s), keyword_rank=rank) for rank, (i, s) in ranked]
+
+    def semantic(self, query: str, k: int = 10, doc_id: str | None = None) -> list[Hit]:
+        rows = self._rows_of(doc_id)
+        only = None if rows is None else self._parts.clause_ids[rows]
+        if only is not None and only.size == 0:
+            return []
+        vector = self.embedder.embed_queries([query])[0]
+        ids, scores = self._parts.vectors.search(vector, k, only)
+        ranked = enumerate(zip(ids, scores, strict=True), start=1)
+        return [Hit(int(i), float(s), semantic_rank=rank) for rank, (i, s) in ranked]
+
+    def hybrid(
+        self,
+        query: str,
+        k: int = 10,
+        doc_id: str | None = None,
+        weights: Sequence[float] = DEFAULT_WEIGHTS,
+        method: str = "rrf",
+    ) -> list[Hit]:
+        """Reciprocal-rank fusion ("rrf", default: needs no score calibration) or min-max "weighted"."""
+        depth = max(k, FUSION_CANDIDATES)
+        keyword = self.keyword(query, depth, doc_id)
+        semantic = self.semantic(query, depth, doc_id)
+        if method == "rrf":
+            rankings = [[h.clause_id for h in hits] for hits in (keyword, semantic)]
+            fused = reciprocal_rank_fusion(rankings, weights)
+        elif method == "weighted":
+            maps = [{h.clause_id: h.score for h in hits} for hits in (keyword, semantic)]
+            fused = weighted_score_fusion(maps, weights)
+        else:
+            raise ValueError(f"unknown fusion method {method!r}; expected 'rrf' or 'weighted'")
+        kw_rank = {h.clause_id: h.keyword_rank for h in keyword}
+        sem_rank = {h.clause_id: h.semantic_rank for h in semantic}
+        return [Hit(i, s, kw_rank.get(i), sem_rank.get(i)) for i, s in fused[:k]]
+
+    def _rows_of(self, doc_id: str | None) -> np.ndarray | None:
+        if doc_id is None:
+            return None
+        code = self._parts.doc_codes.get(doc_id)
+        if code is None:
+            return np.empty(0, dtype=np.int64)
+        return np.flatnonzero(self._parts.doc_of == code)
+
+
+def _load(folder: Path, params: dict[str, object], index_dir: Path) -> _Parts:
+    try:
+        clause_ids = np.load(folder / "clause_ids.npy")
+        doc_of = np.load(folder / "doc_of.npy")
+        doc_ids = json.loads((folder / "documents.json").read_text(encoding="utf-8"))
+        user_words = (folder / "userdict.txt").read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError) as exc:
+        raise IndexCorrupt(f"{folder}: incomplete index ({exc}); {_REBUILD}") from exc
+    bm25 = BM25Index.load(folder / "bm25")
+    vectors = VectorIndex.load(folder / "vectors.faiss", str(params.get("vectors")))
+    sizes = {len(clause_ids), len(doc_of), bm25.n_docs, len(vectors)}
+    if sizes != {params["clauses"]}:
+        raise IndexCorrupt(f"{folder}: parts disagree on the clause count ({sorted(sizes)}); {_REBUILD}")
+    tokenizer = ClauseTokenizer(user_words, index_dir / "cache")
+    doc_codes = {doc_id: code for code, doc_id in enumerate(doc_ids)}
+    return _Parts(params, tokenizer, bm25, vectors, clause_ids, doc_of, doc_codes)
+
+
+def _read_params(folder: Path) -> dict[str, object]:
+    try:
+        params = json.loads((folder / "params.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexCorrupt(f"{folder}: missing or unreadable params.json ({exc}); {_REBUILD}") from exc
+    if params.get("format") != INDEX_FORMAT or params.get("version") != INDEX_FORMAT_VERSION:
+        raise IndexCorrupt(
+            f"{folder}: index format {params.get('format')} v{params.get('version')}, expected"
+            f" {INDEX_FORMAT} v{INDEX_FORMAT_VERSION}; {_REBUILD}"
+        )
+    return params
+
+
+def _embedding(params: dict[str, object]) -> dict[str, object]:
+    embedding = params.get("embedding")
+    if not isinstance(embedding, dict) or "model_id" not in embedding:
+        raise IndexCorrupt(f"params.json has no embedding settings; {_REBUILD}")
+    return embedding
+
+
+def _default_embedder(params: dict[str, object]) -> Embedder:
+    embedding = _embedding(params)
+    try:
+        return make_embedder(str(embedding["backend"]), embedding.get("model"))  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise SearchIndexError(
+            f"cannot recreate the embedder {embedding['model_id']} the index was built with: pass it"
+            " to Searcher.open"
+        ) from exc
+
+
+def _store_revision(index_dir: Path) -> int:
+    store_path = index_dir / STORE_FILE
+    if not store_path.exists():
+        raise IndexCorrupt(f"{index_dir}: search index without its clause store {STORE_FILE}")
+    with ClauseStore(store_path) as store:
+        return store.revision()

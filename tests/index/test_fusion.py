@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import pytest
+
+from index.fusion import reciprocal_rank_fusion, weighted_score_fusion
+
+
+def test_reciprocal_rank_fusion_exact_scores() -> None:
+    fused = reciprocal_rank_fusion([[1, 2, 3], [3, 1]])
+    assert [item for item, _ in fused] == [1, 3, 2]
+    scores = dict(fused)
+    assert scores[1] == pytest.approx(1 / 61 + 1 / 62)
+    assert scores[3] == pytest.approx(1 / 63 + 1 / 61)
+    assert scores[2] == pytest.approx(1 / 62)
+
+
+def test_reciprocal_rank_fusion_weights_and_k() -> None:
+    fused = reciprocal_rank_fusion([[1], [2]], weights=[1.0, 2.0], k=1)
+    assert fused == [(2, 1.0), (1, 0.5)]
+
+
+def test_weighted_score_fusion_min_max_normalises() -> None:
+    fused = weighted_score_fusion([{1: 10.0, 2: 5.0, 3: 0.0}, {2: 0.9, 3: 0.1}], [1.0, 0.5])
+    assert fused == [(1, 1.0), (2, 1.0), (3, 0.0)]
+
+
+def test_weighted_score_fusion_single_hit_list() -> None:
+    assert weighted_score_fusion([{4: 3.0}, {}], [1.0, 1.0]) == [(4, 1.0)]
