@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Protocol
 
@@ -176,12 +176,12 @@ def keyword_coverage(query_tokens: Sequence[str], clause_text: str, idf: Callabl
     return sum(idf(t) for t in tokens if t in text) / total
 
 
-def okapi_idf_lookup(doc_freq: Mapping[str, int], n_docs: int) -> Callable[[str], float]:
+def okapi_idf_lookup(doc_freq: Callable[[str], int], n_docs: int) -> Callable[[str], float]:
     """IDF with unseen words weighted as rarest: a word no clause has is the strongest evidence."""
     ceiling = math.log((n_docs + 0.5) / 0.5)
 
     def idf(token: str) -> float:
-        df = doc_freq.get(token, 0)
+        df = doc_freq(token)
         return max(math.log((n_docs - df + 0.5) / (df + 0.5)), 0.0) if df else ceiling
 
     return idf

@@ -22,8 +22,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
 from index.embed import Embedder
 from index.errors import SearchIndexError, StoreError, UnknownDocument
 from index.store import ClauseStore, StoredClause
@@ -37,7 +35,6 @@ from .query import Lexicon, QuestionError, parse_question
 Progress = Callable[[str, int, int], None]  # (stage or file name, done, total)
 
 STORE_FILE = "store.sqlite"
-SEARCH_DIR = "search"
 UPLOADS_DIR = "uploads"
 INGEST_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".txt")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a long plan with scans is ~10 MB; more is almost surely a mistake
@@ -266,10 +263,10 @@ class KnowledgeBase:
 
     def index_is_current(self) -> bool:
         """Whether the search index exists, is whole, matches the store and this embedding model."""
-        from index.search import Searcher
+        from index.search import check_index
 
         try:
-            Searcher.open(self.index_dir, self.embedder())
+            check_index(self.index_dir, self.embedder())
         except SearchIndexError:
             return False
         return True
@@ -510,28 +507,12 @@ def open_retriever(index_dir: Path, store: ClauseStore, embedder: Embedder) -> a
 
     try:
         searcher = Searcher.open(index_dir, embedder)
-        tokenize, idf = load_evidence(index_dir)
     except SearchIndexError as exc:
         raise ServiceError(f"the search index in {index_dir} cannot be used: {exc}") from exc
     except OSError as exc:
         raise ServiceError(f"the search index in {index_dir} cannot be read: {exc}") from exc
-    return answering.Retriever(searcher, store, tokenize, idf, searcher.embedder)
-
-
-def load_evidence(index_dir: Path) -> tuple[Callable[[str], list[str]], Callable[[str], float]]:
-    """The keyword side of the relevance test: the index's own tokenizer and its BM25 document
-    frequencies, read through index/'s public classes (the Searcher keeps its copies private)."""
-    from index.keyword import BM25Index
-    from index.tokenize import ClauseTokenizer
-
-    folder = (index_dir / SEARCH_DIR).resolve()
-    bm25 = BM25Index.load(folder / "bm25")
-    user_words = (folder / "userdict.txt").read_text(encoding="utf-8").splitlines()
-    tokenizer = ClauseTokenizer(user_words, index_dir / "cache")
-    doc_freq = dict(
-        zip(bm25.vocab, np.diff(bm25.matrix.indptr)[list(bm25.vocab.values())].tolist(), strict=True)
-    )
-    return tokenizer.tokenize, answering.okapi_idf_lookup(doc_freq, bm25.n_docs)
+    idf = answering.okapi_idf_lookup(searcher.doc_freq, searcher.n_clauses)
+    return answering.Retriever(searcher, store, searcher.tokenize, idf, searcher.embedder)
 
 
 def _pipeline():  # imported late: the CLI's --help should not pay for pdfplumber and friends

@@ -78,7 +78,7 @@ class SentenceTransformerEmbedder:
             ) from exc
         self._model = SentenceTransformer(model_name_or_path, device=device)
         self.model_id = f"{ST_BACKEND}:{model_name_or_path}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self.dim = int(self._model.get_embedding_dimension())
         # e5 models were trained with these prefixes and lose accuracy without them; others were not.
         is_e5 = "e5" in os.path.basename(str(model_name_or_path).rstrip("/")).lower()
         self._query_prefix, self._passage_prefix = ("query: ", "passage: ") if is_e5 else ("", "")

@@ -49,6 +49,11 @@ class BM25Index:
     def n_docs(self) -> int:
         return int(self.matrix.shape[0])
 
+    def doc_freq(self, token: str) -> int:
+        """How many clauses contain ``token`` (0 for a word the index has never seen)."""
+        term = self.vocab.get(token)
+        return 0 if term is None else int(self.matrix.indptr[term + 1] - self.matrix.indptr[term])
+
     @classmethod
     def build(cls, token_lists: Iterable[Sequence[str]], params: BM25Params | None = None) -> BM25Index:
         params = params or BM25Params()

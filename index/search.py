@@ -61,23 +61,19 @@ class Searcher:
     def open(
         cls, index_dir: str | Path, embedder: Embedder | None = None, *, allow_stale: bool = False
     ) -> Searcher:
-        index_dir = Path(index_dir)
-        link = index_dir / SEARCH_LINK
-        if not link.exists():
-            raise IndexMissing(f"no search index in {index_dir}: run `policykb ingest` first")
-        folder = link.resolve()  # resolve once: a concurrent rebuild may swap the link
-        params = _read_params(folder)  # cheap checks first: loading the parts takes seconds
-        embedder = embedder or _default_embedder(params)
-        built_with = _embedding(params)["model_id"]
-        if embedder.model_id != built_with:
-            raise ModelMismatch(
-                f"index in {index_dir} was built with {built_with}, searching with {embedder.model_id}:"
-                f" {_REBUILD} using the same model, or search with {built_with}"
-            )
-        stale = _store_revision(index_dir) != params["store_revision"]
-        if stale and not allow_stale:
-            raise IndexStale(f"the clause store in {index_dir} changed after the index was built: {_REBUILD}")
-        return cls(_load(folder, params, index_dir), embedder, stale)
+        folder, params, embedder, stale = _check(Path(index_dir), embedder, allow_stale)
+        return cls(_load(folder, params, Path(index_dir)), embedder, stale)
+
+    @property
+    def n_clauses(self) -> int:
+        return self._parts.bm25.n_docs
+
+    def tokenize(self, text: str) -> list[str]:
+        """The index's own tokenization (its user dictionary included), for callers that weigh words."""
+        return self._parts.tokenizer.tokenize(text)
+
+    def doc_freq(self, token: str) -> int:
+        return self._parts.bm25.doc_freq(token)
 
     def keyword(self, query: str, k: int = 10, doc_id: str | None = None) -> list[Hit]:
         p = self._parts
@@ -127,6 +123,32 @@ class Searcher:
         if code is None:
             return np.empty(0, dtype=np.int64)
         return np.flatnonzero(self._parts.doc_of == code)
+
+
+def check_index(index_dir: str | Path, embedder: Embedder) -> None:
+    """Raise what ``Searcher.open`` would, without loading anything heavy (params and store only)."""
+    _check(Path(index_dir), embedder, allow_stale=False)
+
+
+def _check(
+    index_dir: Path, embedder: Embedder | None, allow_stale: bool
+) -> tuple[Path, dict[str, object], Embedder, bool]:
+    link = index_dir / SEARCH_LINK
+    if not link.exists():
+        raise IndexMissing(f"no search index in {index_dir}: run `policykb ingest` first")
+    folder = link.resolve()  # resolve once: a concurrent rebuild may swap the link
+    params = _read_params(folder)
+    embedder = embedder or _default_embedder(params)
+    built_with = _embedding(params)["model_id"]
+    if embedder.model_id != built_with:
+        raise ModelMismatch(
+            f"index in {index_dir} was built with {built_with}, searching with {embedder.model_id}:"
+            f" {_REBUILD} using the same model, or search with {built_with}"
+        )
+    stale = _store_revision(index_dir) != params["store_revision"]
+    if stale and not allow_stale:
+        raise IndexStale(f"the clause store in {index_dir} changed after the index was built: {_REBUILD}")
+    return folder, params, embedder, stale
 
 
 def _load(folder: Path, params: dict[str, object], index_dir: Path) -> _Parts:

@@ -5,9 +5,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from index_helpers import make_document
 
+from index.build import build_indexes
 from index.embed import E5SmallEmbedder, Embedder, SentenceTransformerEmbedder, backend_of, make_embedder
-from index.errors import EmbedderUnavailable
+from index.errors import EmbedderUnavailable, ModelMismatch
+from index.search import Searcher
+from index.store import ClauseStore
 
 
 def test_e5_small_embeds_normalised_vectors() -> None:
@@ -46,9 +50,11 @@ def test_sentence_transformers_missing_says_what_to_install() -> None:
 
 def _tiny_bert(folder: Path) -> Path:
     """A randomly initialised 2-layer BERT saved as a sentence-transformers model: no download."""
-    from sentence_transformers import SentenceTransformer, models
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Pooling, Transformer
     from transformers import BertConfig, BertModel, BertTokenizerFast
 
+    folder.mkdir(parents=True)
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *"产业集群培育工程耕地保护粮食安全雁阵形"]
     (folder / "vocab.txt").write_text("\n".join(vocab), encoding="utf-8")
     BertTokenizerFast(str(folder / "vocab.txt")).save_pretrained(folder)
@@ -60,17 +66,35 @@ def _tiny_bert(folder: Path) -> Path:
         intermediate_size=64,
     )
     BertModel(config).save_pretrained(folder)
-    word = models.Transformer(str(folder))
-    SentenceTransformer(modules=[word, models.Pooling(word.get_word_embedding_dimension())]).save(str(folder))
+    word = Transformer(str(folder))
+    SentenceTransformer(modules=[word, Pooling(word.get_embedding_dimension())]).save(str(folder))
     return folder
 
 
-def test_sentence_transformers_backend_offline(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def tiny_bert(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if importlib.util.find_spec("sentence_transformers") is None:
         pytest.skip("sentence-transformers is not installed (optional extra policykb[st])")
-    folder = _tiny_bert(tmp_path / "tiny-bert")
+    return _tiny_bert(tmp_path_factory.mktemp("st") / "tiny-bert")
+
+
+def test_sentence_transformers_backend_offline(tiny_bert: Path) -> None:
+    folder = tiny_bert
     embedder = make_embedder("sentence-transformers", str(folder))
     assert embedder.model_id == f"sentence-transformers:{folder}" and embedder.dim == 32
     vectors = embedder.embed_passages(["产业集群", "粮食安全"])
     assert vectors.shape == (2, 32) and vectors.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_an_st_index_remembers_its_model(tiny_bert: Path, tmp_path: Path) -> None:
+    with ClauseStore(tmp_path / "store.sqlite") as store:
+        store.put_document(make_document("plan"))
+    embedder = make_embedder("sentence-transformers", str(tiny_bert))
+    build_indexes(tmp_path, embedder)
+    searcher = Searcher.open(tmp_path)  # the embedder is recreated from params.json
+    assert searcher.embedder.model_id == f"sentence-transformers:{tiny_bert}"
+    assert len(searcher.semantic("产业集群", k=3)) == 3
+    mismatch = f"built with sentence-transformers:{tiny_bert}, searching with e5"
+    with pytest.raises(ModelMismatch, match=mismatch):
+        Searcher.open(tmp_path, make_embedder("e5-small"))
