@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -18,6 +18,7 @@ import numpy as np
 from index.fusion import reciprocal_rank_fusion
 from index.store import ClauseStore, StoredClause
 from ingest.model import Clause, Department, Target
+from ingest.targets import quantity_text
 from ingest.text import fold
 
 from .query import Query
@@ -85,7 +86,6 @@ class Answer:
     cooperate: tuple[str, ...] = ()
     responsible: tuple[str, ...] = ()
     hits: tuple[AnswerHit, ...] = ()
-    notice: str = ""  # e.g. "policykb answers questions in Chinese"
     departments: tuple[str, ...] = field(default=())  # canonical names the question resolved to
 
     def to_json(self) -> dict[str, object]:
@@ -99,7 +99,6 @@ class Answer:
                 "cooperate": list(self.cooperate),
                 "responsible": list(self.responsible),
             },
-            "notice": self.notice,
             "departments": list(self.departments),
             "hits": [hit.to_json() for hit in self.hits],
         }
@@ -112,9 +111,8 @@ def target_json(target: Target) -> dict[str, object]:
 
 
 def target_display(t: Target) -> str:
-    """到2025年 省级现代服务业集聚区 120家以上: the target as one readable line."""
-    head = " ".join(part for part in (t.timeframe, t.metric) if part)
-    return f"{head} {t.value}{t.unit}{t.qualifier}".strip()
+    """到2025年 省级现代服务业集聚区 达120家: the target as one readable line."""
+    return " ".join(part for part in (t.timeframe, t.metric, quantity_text(t)) if part)
 
 
 def printed(departments: Iterable[Department]) -> tuple[str, ...]:
@@ -443,13 +441,9 @@ def answer_question(query: Query, retriever: Retriever, top_k: int, doc_id: str 
         answer = compose_target_answer(query, hits, top_k, evidence)
     else:
         answer = compose_search_answer(query, hits, top_k, evidence)
-    if not query.chinese and not answer.found:
-        return _with_notice(answer, "policykb answers questions in Chinese — 请用中文提问。")
     return answer
 
 
-def _with_notice(answer: Answer, notice: str) -> Answer:
-    return replace(answer, notice=notice, text=f"{notice}{answer.text}")
 
 
 def clause_text_without_attribution(clause: Clause) -> str:

@@ -48,7 +48,6 @@ class Query:
     roles: tuple[str, ...]  # the roles asked about (subset of ingest.model.ROLES)
     departments: tuple[DeptMention, ...] = ()
     year: int | None = None
-    chinese: bool = True  # False: no CJK at all (policykb answers questions in Chinese)
 
 
 def has_cjk(text: str) -> bool:
@@ -64,6 +63,12 @@ def check_question(question: str) -> str:
         raise QuestionError(
             f"the question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS} — "
             "ask about one task at a time"
+        )
+    if not has_cjk(text):
+        # The documents, the aliases and the question grammar are Chinese: an English or SQL-like
+        # string can only ever match by accident, so say so instead of showing a random clause.
+        raise QuestionError(
+            "policykb answers questions in Chinese (请用中文提问); the question has no Chinese text"
         )
     return text
 
@@ -178,7 +183,6 @@ def parse_question(question: str, lexicon: Lexicon, grammar: Grammar | None = No
         roles=roles,
         departments=depts,
         year=year,
-        chinese=has_cjk(text),
     )
 
 

@@ -13,7 +13,7 @@ from app.answer import (
     okapi_idf_lookup,
 )
 from app.query import Lexicon, parse_question
-from app.services import KnowledgeBase
+from app.services import KnowledgeBase, ServiceError
 from index.store import StoredClause
 from ingest.model import Clause
 
@@ -170,14 +170,13 @@ def test_document_filter(plan_kb: KnowledgeBase) -> None:
     assert answer.lead == ("省农业农村厅", "省商务厅")
 
 
-def test_english_question_gets_a_clear_notice(plan_kb: KnowledgeBase) -> None:
-    answer = plan_kb.ask("What must be done by 2025?")
-    assert answer.found is False
-    assert answer.notice == "policykb answers questions in Chinese — 请用中文提问。"
+def test_english_question_is_refused(plan_kb: KnowledgeBase) -> None:
+    with pytest.raises(ServiceError, match=r"answers questions in Chinese \(请用中文提问\)"):
+        plan_kb.ask("What must be done by 2025?")
 
 
 @pytest.mark.parametrize(
-    "question", ["'; DROP TABLE clauses; --", "园区%' OR '1'='1", "园区.*(由谁[牵头", "\\d+)("]
+    "question", ["园区'; DROP TABLE clauses; --", "园区%' OR '1'='1", "园区.*(由谁[牵头", "园区\\d+)("]
 )
 def test_sql_and_regex_text_is_plain_text(plan_kb: KnowledgeBase, question: str) -> None:
     plan_kb.ask(question)

@@ -113,7 +113,14 @@ def test_ask_readable(capsys: pytest.CaptureFixture[str], plan_kb: KnowledgeBase
 
 @pytest.mark.parametrize(
     ("question", "message"),
-    [("", "the question is empty"), ("   ", "the question is empty"), ("县" * 10_000, "the limit is 500")],
+    [
+        ("", "the question is empty"),
+        ("   ", "the question is empty"),
+        ("县" * 10_000, "the limit is 500"),
+        ("Who leads the 5G rollout?", "no Chinese text"),
+        ("'; DROP TABLE clauses; --", "no Chinese text"),
+        (".*[(", "no Chinese text"),
+    ],
 )
 def test_ask_refuses_unaskable_questions(
     capsys: pytest.CaptureFixture[str], plan_kb: KnowledgeBase, question: str, message: str
@@ -123,7 +130,7 @@ def test_ask_refuses_unaskable_questions(
     assert message in one_line_error(err)
 
 
-@pytest.mark.parametrize("question", ["Who leads the 5G rollout?", "'; DROP TABLE clauses; --", "园区[(*+?"])
+@pytest.mark.parametrize("question", ["园区'; DROP TABLE clauses; --", "园区[(*+?", "园区%' OR 1=1"])
 def test_ask_odd_text_answers_without_crashing(
     capsys: pytest.CaptureFixture[str], plan_kb: KnowledgeBase, question: str
 ) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ingest.targets import find_targets
+from ingest.model import Target
+from ingest.targets import find_targets, quantity_text
 
 
 def targets(text: str) -> list[tuple[str, str, float | None, str, str, str, int | None]]:
@@ -31,8 +32,8 @@ def test_qualifiers_after_the_number() -> None:
     found = targets(text)
     assert [(t[0], t[2], t[3], t[4], t[5]) for t in found] == [
         ("技改投资增长", 6.0, "％", "以上", "年均"),
-        ("滚动实施技改项目", 1.0, "万个", "左右", "年均"),
-        ("排放控制在", 5.0, "%", "以内", ""),
+        ("技改项目", 1.0, "万个", "左右", "年均"),
+        ("排放", 5.0, "%", "以内", ""),
     ]
 
 
@@ -78,3 +79,81 @@ def test_metric_of_a_bare_amount_is_the_previous_phrase() -> None:
 
 def test_references_are_not_targets() -> None:
     assert targets("检测项目包括附件1所列的项目，回传下列第1至4项信息。") == []
+
+
+def test_parallel_targets_with_attributive_amounts() -> None:
+    text = "到２０２５年，地区生产总值１０００亿元以上的县（市、区）达到３０个、７００亿元以上的达到５０个。"
+    assert targets(text) == [
+        ("地区生产总值１０００亿元以上的县（市、区）", "３０", 30.0, "个", "达到", "到2025年", 2025),
+        ("地区生产总值７００亿元以上的县（市、区）", "５０", 50.0, "个", "达到", "到2025年", 2025),
+    ]
+
+
+def test_elided_head_with_its_own_modifier_words() -> None:
+    text = "到2025年，营业收入100亿元以上的企业达到20家、税收10亿元以上的达到5家。"
+    assert [t[0] for t in targets(text)] == ["营业收入100亿元以上的企业", "税收10亿元以上的企业"]
+
+
+def test_amount_modifying_a_counted_noun_is_part_of_the_metric() -> None:
+    text = "年均滚动实施投资５００万元以上技改项目１万个左右。培育一批产值过５０亿元的特色专业园区。"
+    assert targets(text) == [("投资５００万元以上技改项目", "１", 1.0, "万个", "左右", "年均", None)]
+
+
+def test_descriptive_counts_are_not_targets() -> None:
+    assert targets("发挥胶州、龙口、荣成、邹城、寿光５个“千亿”县（市）带动作用，支持一批县（市）加速实现千亿突破。") == []
+    assert targets("以１３６个县（市、区）为主体，省级统筹。全市共有企业120家。") == []
+
+
+def test_support_amounts_are_commitments() -> None:
+    assert [t[:5] for t in targets("对认定的省级平台，给予最高500万元奖励。")] == [
+        ("奖励", "500", 500.0, "万元", "最高")
+    ]
+    assert [t[:4] for t in targets("按设备投资额的10%给予补助。")] == [("补助", "10", 10.0, "%")]
+    assert [t[:4] for t in targets("给予1000万元的奖励。")] == [("奖励", "1000", 1000.0, "万元")]
+
+
+def test_a_goal_verb_covers_its_list() -> None:
+    assert [t[:4] for t in targets("培育省级产业集群50个、国家级集群5个。")] == [
+        ("省级产业集群", "50", 50.0, "个"),
+        ("国家级集群", "5", 5.0, "个"),
+    ]
+
+
+def test_brackets_do_not_break_a_metric() -> None:
+    assert targets("到2025年，创新型县（市、区）达到10个。")[0][0] == "创新型县（市、区）"
+    assert targets("培育新增３个以上国家创新型县（市、区），打造一批乡镇。")[0][0] == "国家创新型县（市、区）"
+
+
+def test_metric_is_the_counted_noun() -> None:
+    assert targets("打造２００家左右产业生态主导型链主企业，开发一批平台。") == [
+        ("产业生态主导型链主企业", "２００", 200.0, "家", "左右", "", None)
+    ]
+    assert targets("深化数字赋能，规模以上工业企业关键业务环节全面数字化率超过７０％。") == [
+        ("规模以上工业企业关键业务环节全面数字化率", "７０", 70.0, "％", "超过", "", None)
+    ]
+    assert targets("技改投资年均增长６％以上，占工业投资比重稳定在５０％以上。") == [
+        ("技改投资增长", "６", 6.0, "％", "以上", "年均", None),
+        ("占工业投资比重", "５０", 50.0, "％", "以上", "", None),
+    ]
+
+
+def test_proportion_with_de_counts_the_noun() -> None:
+    text = "到２０２５年，推动６０％的县域达到新型智慧城市四星级以上标准。"
+    assert targets(text) == [("县域达到新型智慧城市四星级以上标准", "６０", 60.0, "％", "", "到2025年", 2025)]
+
+
+def test_modifier_before_a_list_comma_stays_in_the_counted_noun() -> None:
+    (_, found) = targets("９０％以上县域形成１－２个产值百亿元以上、具有较强竞争优势的产业集群。")
+    assert found[0] == "产值百亿元以上、具有较强竞争优势的产业集群"
+
+
+def _target(value: str, unit: str, qualifier: str) -> Target:
+    return Target("指标", value, None, unit, qualifier, "", None, 0, 0)
+
+
+def test_quantity_text_puts_the_qualifier_where_it_is_read() -> None:
+    assert quantity_text(_target("１２０", "家", "达")) == "达１２０家"
+    assert quantity_text(_target("７０", "％", "超过")) == "超过７０％"
+    assert quantity_text(_target("５０", "个", "左右")) == "５０个左右"
+    assert quantity_text(_target("６", "％", "以上")) == "６％以上"
+    assert quantity_text(_target("１０", "个", "")) == "１０个"

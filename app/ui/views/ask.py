@@ -83,8 +83,6 @@ def answer_card(hit: AnswerHit) -> None:
 
 
 st.markdown(fmt.CLAUSE_CSS, unsafe_allow_html=True)
-if answer.notice:
-    st.info(answer.notice)
 if cited is not None:
     answer_card(cited)
     heading = "涉及的条款" if answer.intent == "dept" else "其他候选条款"
