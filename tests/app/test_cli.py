@@ -73,7 +73,7 @@ def test_clauses_json(capsys: pytest.CaptureFixture[str], small_doc: Path) -> No
         ["省科技厅", "省商务厅"],
         [],
     )
-    assert [t["display"] for t in park["targets"]] == ["到2025年 建成智慧园区 １０个以上"]
+    assert [t["display"] for t in park["targets"]] == ["到2025年 智慧园区 １０个以上"]
     assert (rows[2]["lead"], rows[2]["responsible"]) == ([], ["省商务厅"])
 
 

@@ -68,7 +68,7 @@ def test_matrix_has_every_attributed_clause(plan_kb: KnowledgeBase) -> None:
 def test_targets_filter_by_year(plan_kb: KnowledgeBase) -> None:
     rows = plan_kb.targets(PLAN_ID, year=2025)
     assert rows and {r.year for r in rows} == {2025}
-    assert rows[0].display == "到2025年 地区生产总值 １０００亿元以上"
+    assert rows[0].display == "到2025年 地区生产总值１０００亿元以上的县（市、区） 达到３０个"
     assert rows[0].citation.endswith("一、主要目标")
     assert len(plan_kb.targets(year=2025)) == len(rows)  # one document
 
