@@ -38,6 +38,8 @@ ANSWER_DEPTH = 5
 MIN_KEYWORD_COVERAGE = 0.5
 MIN_SENTENCE_SIMILARITY = 0.87
 MIN_SENTENCE_CHARS = 4  # shorter pieces (stray numbering) say nothing
+# A heading this short (加强领导) is too common to identify a clause when a question quotes it.
+MIN_QUOTED_HEADING_CHARS = 5
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 LIST_SEP = "、"
 
@@ -194,7 +196,7 @@ def compose_role_answer(query: Query, hits: Sequence[AnswerHit], top_k: int, evi
     Only the top attributed clause is judged: a lower one that passes would answer a question about
     something else (the retriever ranked the off-topic clause higher for a reason).
     """
-    chosen = next((h for h in hits[:ANSWER_DEPTH] if h.lead or h.cooperate or h.responsible), None)
+    chosen = next((h for h in hits[:ANSWER_DEPTH] if _attributed(h)), None)
     if chosen is None and hits and evidence(hits[0]):  # on topic, but the text names no unit
         text = f"相关条款未写明牵头或责任单位，请核对原文：{hits[0].citation}"
         return Answer(query.question, query.intent, False, text, hits=tuple(hits[:top_k]))
@@ -213,6 +215,11 @@ def compose_role_answer(query: Query, hits: Sequence[AnswerHit], top_k: int, evi
     )
 
 
+def _attributed(hit: AnswerHit) -> bool:
+    """The clause says who does it: named units, or only a generic phrase such as 各市政府负责."""
+    return bool(hit.lead or hit.cooperate or hit.responsible or hit.generic)
+
+
 def _role_text(intent: str, hit: AnswerHit) -> str:
     parts = []
     if intent == "cooperate":
@@ -225,6 +232,8 @@ def _role_text(intent: str, hit: AnswerHit) -> str:
         parts.append(f"责任单位：{LIST_SEP.join(hit.responsible)}。")
     if intent == "lead" and hit.cooperate:
         parts.append(f"配合单位：{LIST_SEP.join(hit.cooperate)}。")
+    if intent == "lead" and hit.generic and not (hit.lead or hit.responsible or hit.cooperate):
+        parts.append(f"条款只写明由“{LIST_SEP.join(hit.generic)}”负责，未列明具体部门。")
     parts.append(f"依据：{hit.citation}")
     return "".join(parts)
 
@@ -377,15 +386,16 @@ class Retriever:
         depth = max(k, self.fusion.depth)
         keyword = self.searcher.keyword(query.content or query.folded, depth, doc_id=doc_id)
         semantic = self.searcher.semantic(query.folded, depth, doc_id=doc_id)
-        fused = fuse(keyword, semantic, self.fusion)[:k]
+        fused = fuse(keyword, semantic, self.fusion)
         stored = {s.clause_id: s for s in self.store.clauses_by_id(i for i, _ in fused)}
         kw_rank = {h.clause_id: r for r, h in enumerate(keyword, start=1)}
         sem_rank = {h.clause_id: r for r, h in enumerate(semantic, start=1)}
-        return [
+        hits = [
             make_hit(stored[i], score, kw_rank.get(i), sem_rank.get(i))
             for i, score in fused
             if i in stored  # a clause removed after the index was built
         ]
+        return promote_quoted_headings(hits, query.folded)[:k]
 
     def evidence(self, query: Query) -> Evidence:
         """The relevance test for ``query`` (see MIN_KEYWORD_COVERAGE, MIN_SENTENCE_SIMILARITY)."""
@@ -415,6 +425,18 @@ class Retriever:
 def clause_sentences(heading: str, text: str) -> tuple[str, ...]:
     pieces = [heading, *_SENTENCE_END.split(text)]
     return tuple(dict.fromkeys(p.strip() for p in pieces if len(p.strip()) >= MIN_SENTENCE_CHARS))
+
+
+def promote_quoted_headings(hits: Sequence[AnswerHit], folded_question: str) -> list[AnswerHit]:
+    """Clauses whose heading the question quotes word for word first, otherwise in fused order.
+
+    Staff often ask with a task's printed title (实施百县图强计划由谁牵头); such a title is a more
+    precise signal than any ranking, which can prefer a longer clause that merely repeats its words.
+    """
+    quoted = [
+        h for h in hits if len(h.heading) >= MIN_QUOTED_HEADING_CHARS and fold(h.heading) in folded_question
+    ]
+    return [*quoted, *(h for h in hits if h not in quoted)]
 
 
 def fuse(

@@ -27,6 +27,7 @@ from index.errors import SearchIndexError, StoreError, UnknownDocument
 from index.store import ClauseStore, StoredClause
 from ingest.errors import FileTooLarge, IngestError
 from ingest.model import ParsedDocument, Target
+from ingest.targets import quantity_text
 
 from . import answer as answering
 from .paths import resolve_index_dir
@@ -129,6 +130,7 @@ class TargetRow:
     qualifier: str
     timeframe: str
     year: int | None
+    quantity: str  # value, unit and qualifier as read: 达１２０家, ５０个左右
     display: str
     citation: str
 
@@ -478,6 +480,7 @@ def target_row(stored: StoredClause, t: Target) -> TargetRow:
         t.qualifier,
         t.timeframe,
         t.year,
+        quantity_text(t),
         answering.target_display(t),
         answering.citation(stored),
     )

@@ -231,21 +231,10 @@ def busiest(rows: Sequence[Mapping[str, object]], top: int = 3) -> str:
     return LIST_SEPARATOR.join(f"{r['部门']}（{r['合计']}项，牵头{r['牵头']}项）" for r in ranked)
 
 
-# Qualifiers printed after the number (120家以上); the others come before it (达120家, 超过120家).
-SUFFIX_QUALIFIERS = ("以上", "左右", "以下", "以内", "多", "余")
-
-
-def target_text(value: str, unit: str, qualifier: str) -> str:
-    """达１２０家 / ５０个左右: the target as it reads in a sentence."""
-    if qualifier.endswith(SUFFIX_QUALIFIERS):
-        return f"{value}{unit}{qualifier}"
-    return f"{qualifier}{value}{unit}"
-
-
 def target_rows(targets: Iterable[TargetRow], leads: Mapping[int, str]) -> list[dict[str, object]]:
     """``services.TargetRow`` values as the 目标 table; ``leads`` maps clause_id -> lead names."""
     return [
-        {"指标": t.metric, "目标": target_text(t.value, t.unit, t.qualifier), "目标值": t.value,
+        {"指标": t.metric, "目标": t.quantity, "目标值": t.value,
          "单位": t.unit, "限定": t.qualifier, "时限": t.timeframe,
          "年份": str(t.year) if t.year else "", "条款": clause_label(t.path, t.heading),
          "牵头单位": leads.get(t.clause_id, ""), "文件": t.doc_title}

@@ -88,10 +88,6 @@ def test_headline_drops_the_citation_shown_below() -> None:
     assert fmt.headline(dept) == "省发展改革委相关条款共 2 条"
 
 
-def test_target_text_puts_the_qualifier_where_it_is_read() -> None:
-    assert fmt.target_text("１２０", "家", "达") == "达１２０家"
-    assert fmt.target_text("５０", "个", "左右") == "５０个左右"
-    assert fmt.target_text("3", "个", "") == "3个"
 
 
 def test_filter_hits_by_department_role_and_year() -> None:
