@@ -299,6 +299,18 @@ class KnowledgeBase:
             self._check_document(doc_id)
         return answering.answer_question(query, self.retriever(), top_k, doc_id)
 
+    def query_terms(self, question: str) -> list[str]:
+        """The question's content words as the index tokenizes them: the words a search matched."""
+        query = parse_question(question, self.lexicon())
+        return self.retriever().tokenize(query.content or query.folded)
+
+    def printed_names(self, name: str) -> set[str]:
+        """Every printed form of the department ``name`` resolves to (itself when it is unknown)."""
+        canonical = self.resolve_department(name)
+        if canonical is None:
+            return {name}
+        return {canonical, name, *self.store.department_names().get(canonical, ())}
+
     def lexicon(self) -> Lexicon:
         if self._lexicon is None:
             from ingest.departments import known_departments

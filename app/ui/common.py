@@ -12,7 +12,6 @@ import streamlit as st
 
 from app.exports import table_csv
 from app.paths import default_index_dir
-from app.query import parse_question
 from app.services import DocumentSummary, KnowledgeBase, ServiceError
 
 
@@ -58,13 +57,3 @@ def pick_document(documents: Sequence[DocumentSummary], *, key: str, label: str 
 def csv_download(frame: pd.DataFrame, file_name: str, *, key: str) -> None:
     st.download_button("下载 CSV", table_csv(frame), file_name=file_name, mime="text/csv",
                        key=key, icon=":material/download:")
-
-
-def query_terms(kb: KnowledgeBase, question: str) -> list[str]:
-    """The question's content words as the index tokenizes them, to mark in the shown clauses.
-
-    The UI only reuses what the search itself did (the services' question parser and tokenizer) so
-    the marked words are exactly the words that matched.
-    """
-    query = parse_question(question, kb.lexicon())
-    return kb.retriever().tokenize(query.content or query.folded)

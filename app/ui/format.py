@@ -8,7 +8,7 @@ uploaded files and must never become markup.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from app.exports import TASK_COLUMNS, task_cells
@@ -161,17 +161,18 @@ def roles_markdown(hit: AnswerHit) -> str:
     return "　".join(parts) or "未写明牵头或配合单位"
 
 
-def filter_hits(hits: Iterable[AnswerHit], *, department: str = "", role: str | None = None,
-                year: str | None = None, doc_years: Mapping[str, str] | None = None) -> list[AnswerHit]:
-    """Hits whose departments (any role, or ``role``) include ``department`` as a substring of the
-    printed name, and whose document is from ``year``. Empty criteria keep everything."""
+def filter_hits(hits: Iterable[AnswerHit], *, departments: Collection[str] | None = None,
+                role: str | None = None, year: str | None = None,
+                doc_years: Mapping[str, str] | None = None) -> list[AnswerHit]:
+    """Hits that name one of ``departments`` (printed forms; a part of a name also matches) in any
+    role, or in ``role``, and whose document is from ``year``. Empty criteria keep everything."""
     roles = [role] if role else list(ROLE_LABELS)
     kept = []
     for hit in hits:
         listed = [name for r in roles for name in getattr(hit, r)]
         if role and not listed:
             continue
-        if department and not any(department in name for name in listed):
+        if departments and not any(d in name for d in departments for name in listed):
             continue
         if year and (doc_years or {}).get(hit.doc_id) != year:
             continue

@@ -189,3 +189,12 @@ def test_default_index_dir() -> None:
     assert default_index_dir({"POLICYKB_INDEX": "/x/idx", "XDG_DATA_HOME": "/d"}) == Path("/x/idx")
     assert default_index_dir({"XDG_DATA_HOME": "/d"}) == Path("/d/policykb")
     assert default_index_dir({}) == Path.home() / ".local" / "share" / "policykb"
+
+
+def test_printed_names_resolve_aliases(plan_kb: KnowledgeBase) -> None:
+    assert plan_kb.printed_names("省发改委") == {"省发改委", "省发展改革委"}
+    assert plan_kb.printed_names("不存在的单位") == {"不存在的单位"}
+
+
+def test_query_terms_are_the_searched_words(plan_kb: KnowledgeBase) -> None:
+    assert plan_kb.query_terms("５G和千兆光网建设由哪些部门牵头？") == ["5g", "千兆", "光网", "建设"]

@@ -94,7 +94,7 @@ def test_filter_hits_by_department_role_and_year() -> None:
     hits = [_Hit("a", lead=("省商务厅",)), _Hit("b", cooperate=("省商务厅", "省科技厅")), _Hit("a")]
     years = {"a": "2023", "b": "2021"}
     assert fmt.filter_hits(hits) == hits
-    assert fmt.filter_hits(hits, department="商务", role="cooperate") == [hits[1]]
+    assert fmt.filter_hits(hits, departments={"商务"}, role="cooperate") == [hits[1]]
     assert fmt.filter_hits(hits, year="2023", doc_years=years) == [hits[0], hits[2]]
 
 

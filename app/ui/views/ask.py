@@ -7,7 +7,7 @@ import streamlit as st
 from app.answer import AnswerHit
 from app.services import ServiceError
 from app.ui import format as fmt
-from app.ui.common import documents_or_stop, knowledge_base, query_terms
+from app.ui.common import documents_or_stop, knowledge_base
 
 EXAMPLE = "５G和千兆光网建设由哪些部门牵头？"
 ALL = "全部"
@@ -46,10 +46,12 @@ except ServiceError as exc:  # an empty or overlong question, an index that cann
     st.stop()
 cited = answer.hits[0] if answer.found and answer.hits else None
 doc_years = {d.doc_id: d.date[:4] for d in documents}
-others = fmt.filter_hits([h for h in answer.hits if h is not cited], department=department.strip(),
+department = department.strip()
+others = fmt.filter_hits([h for h in answer.hits if h is not cited],
+                         departments=kb.printed_names(department) if department else None,
                          role=None if role == ALL else role, year=None if year == ALL else year,
                          doc_years=doc_years)
-terms = query_terms(kb, question)
+terms = kb.query_terms(question)
 clauses = {s.clause_id: s.clause for s in kb.store.clauses_by_id(h.clause_id for h in answer.hits)}
 
 
