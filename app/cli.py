@@ -120,9 +120,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     kb = KnowledgeBase.open(args.index)
     with progress_bar() as progress:
         outcomes = kb.ingest(args.paths, progress)
-    for outcome in outcomes:
-        if outcome.status == "failed":
-            say(f"{outcome.source}: {outcome.error}", err)
+    report_failures(outcomes)
     out.print(ingest_table(outcomes))
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
@@ -178,10 +176,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     kb = KnowledgeBase.open(args.index)
     with progress_bar() as progress:
-        outcomes = kb.ensure_built(args.corpus, progress)
-    for outcome in outcomes:
-        if outcome.status == "failed":
-            say(f"{outcome.source}: {outcome.error}", err)
+        report_failures(kb.ensure_built(args.corpus, progress))
     kb.close()
     env = {**os.environ, "POLICYKB_INDEX": str(kb.index_dir)}
     command = [
@@ -208,6 +203,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 # ---- presentation ------------------------------------------------------------------------------
+
+
+def report_failures(outcomes: Sequence[IngestOutcome]) -> None:
+    """One line per file that failed, naming it and the reason."""
+    for outcome in outcomes:
+        if outcome.status == "failed":
+            say(f"{outcome.source}: {outcome.error}", err)
 
 
 @contextmanager

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from ingest.attribution import find_attributions, first_listed_lead_at
 from ingest.clean import clean_document
-from ingest.errors import IngestError, NoClauses
+from ingest.errors import NoClauses
 from ingest.metadata import extract_meta
 from ingest.model import Clause, CleanDocument, ParsedDocument, RawDocument
-from ingest.readers import read_bytes
+from ingest.readers import load_bytes, read_bytes
 from ingest.segment import segment
 from ingest.targets import find_targets
 
@@ -75,9 +75,4 @@ def parse_bytes(data: bytes, source: str) -> ParsedDocument:
 
 def parse_file(path: str | Path) -> ParsedDocument:
     """Read and parse one file. Raises ``IngestError`` subclasses only."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise IngestError(path.name, f"cannot be read ({err.strerror or err})") from err
-    return parse_bytes(data, path.name)
+    return parse_bytes(load_bytes(path), Path(path).name)

@@ -46,12 +46,16 @@ _READERS = {"pdf": pdf.read, "docx": docx.read, "html": html.read, "txt": txt.re
 
 def read_file(path: str | Path) -> RawDocument:
     """Read the file at ``path`` (any supported format) into a ``RawDocument``."""
+    return read_bytes(load_bytes(path), Path(path).name)
+
+
+def load_bytes(path: str | Path) -> bytes:
+    """The bytes of the file at ``path``; one that cannot be opened is an error naming it."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as err:
         raise CorruptFile(path.name, f"cannot be read ({err.strerror or err})") from None
-    return read_bytes(data, path.name)
 
 
 def read_bytes(data: bytes, source: str) -> RawDocument:
