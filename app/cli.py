@@ -25,7 +25,7 @@ from ingest.errors import IngestError
 from .answer import Answer, printed, target_json
 from .evaluate import EvalFileError, evaluate, failures, load_questions, load_seed, seed_path_for
 from .query import QuestionError
-from .services import MAX_UPLOAD_BYTES, IngestOutcome, KnowledgeBase, ServiceError
+from .services import MAX_UPLOAD_BYTES, IngestOutcome, KnowledgeBase, ServiceError, embedder_for
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_CORPUS = ROOT / "corpus"
@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("ingest", help="parse, store and index files or folders")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     _index_option(p)
+    _embedding_options(p)
     p.set_defaults(run=cmd_ingest)
 
     p = commands.add_parser("clauses", help="parse one file without storing and list its clauses")
@@ -92,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     _index_option(p)
     p.add_argument("--corpus", type=Path, default=BUNDLED_CORPUS)
     p.add_argument("--port", type=_positive_int, default=DEFAULT_PORT)
+    _embedding_options(p)
     p.set_defaults(run=cmd_serve)
     return parser
 
@@ -106,6 +108,23 @@ def _index_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _embedding_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--backend",
+        choices=("e5-small", "sentence-transformers"),
+        default=None,
+        help="embedding backend (default: the one the index was built with, else e5-small)",
+    )
+    parser.add_argument("--model", default=None, help="sentence-transformers model name or local path")
+
+
+def _open_for_writing(args: argparse.Namespace) -> KnowledgeBase:
+    """The knowledge base, indexed with --backend/--model when given, else as it was built."""
+    backend = args.backend or ("sentence-transformers" if args.model else None)
+    factory = embedder_for(backend, args.model) if backend else None
+    return KnowledgeBase.open(args.index, embedder_factory=factory)
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -117,7 +136,7 @@ def _positive_int(text: str) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    kb = KnowledgeBase.open(args.index)
+    kb = _open_for_writing(args)
     with progress_bar() as progress:
         outcomes = kb.ingest(args.paths, progress)
     report_failures(outcomes)
@@ -174,7 +193,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    kb = KnowledgeBase.open(args.index)
+    kb = _open_for_writing(args)
     with progress_bar() as progress:
         report_failures(kb.ensure_built(args.corpus, progress))
     kb.close()

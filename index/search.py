@@ -125,6 +125,18 @@ class Searcher:
         return np.flatnonzero(self._parts.doc_of == code)
 
 
+def recorded_embedding(index_dir: str | Path) -> tuple[str, str | None] | None:
+    """(backend, model) an existing index was built with, or None when there is no readable index."""
+    link = Path(index_dir) / SEARCH_LINK
+    if not link.exists():
+        return None
+    try:
+        embedding = _embedding(_read_params(link.resolve()))
+    except IndexCorrupt:
+        return None
+    return str(embedding["backend"]), embedding.get("model")  # type: ignore[return-value]
+
+
 def check_index(index_dir: str | Path, embedder: Embedder) -> None:
     """Raise what ``Searcher.open`` would, without loading anything heavy (params and store only)."""
     _check(Path(index_dir), embedder, allow_stale=False)

@@ -235,3 +235,26 @@ def test_ask_a_store_that_is_not_sqlite(capsys: pytest.CaptureFixture[str], tmp_
     code, _, err = run(capsys, "ask", "园区谁牵头", "--index", str(tmp_path / "idx"))
     assert code == 1
     assert "cannot open the clause store in" in one_line_error(err)
+
+
+# ---- embedding backends ------------------------------------------------------------------------
+
+
+def test_an_index_built_with_sentence_transformers_answers_with_it(
+    capsys: pytest.CaptureFixture[str], small_doc: Path, tmp_path: Path, tiny_bert: Path
+) -> None:
+    index = str(tmp_path / "st-index")
+    backend = ("--backend", "sentence-transformers", "--model", str(tiny_bert))
+    assert run(capsys, "ingest", str(small_doc), "--index", index, *backend)[0] == 0
+    code, out, _ = run(capsys, "ask", "智慧园区建设由哪个部门牵头？", "--json", "--index", index)
+    assert code == 0
+    assert json.loads(out)["answer"]["lead"] == ["省工业和信息化厅"]  # asked with the index's model
+
+
+def test_an_unloadable_model_is_one_line(
+    capsys: pytest.CaptureFixture[str], small_doc: Path, tmp_path: Path, tiny_bert: Path
+) -> None:
+    missing = str(tmp_path / "no-such-model")
+    code, _, err = run(capsys, "ingest", str(small_doc), "--index", str(tmp_path / "i"), "--model", missing)
+    assert code == 1
+    assert "cannot load the embedding model sentence-transformers" in one_line_error(err)
