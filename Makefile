@@ -21,7 +21,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python tests/browser_setup.py
+	$(BIN)/python tests/system_setup.py
 	$(BIN)/python -m pytest -ra
 
 eval: $(STAMP)

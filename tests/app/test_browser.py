@@ -2,7 +2,7 @@
 
 Asks a question, times the warm answer, opens the department page, downloads the 任务分工表 XLSX and
 saves a screenshot of every page under test-output/. Skips with the reason when chromium or
-chromedriver is missing (tests/browser_setup.py installs them on a root machine with apt).
+chromedriver is missing (tests/system_setup.py installs them on a root machine with apt).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists() or not CHROMEDRIVER.exists(),
-                       reason=f"{CHROMIUM} or {CHROMEDRIVER} missing: run tests/browser_setup.py as root"),
+                       reason=f"{CHROMIUM} or {CHROMEDRIVER} missing: run tests/system_setup.py as root"),
 ]
 
 

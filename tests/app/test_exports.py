@@ -117,7 +117,9 @@ def test_csv_has_bom_and_round_trips() -> None:
 # ------------------------------------------------------------------------------- LibreOffice round trip
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+needs_soffice = pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice (soffice) is not installed: run tests/system_setup.py as root"
+)
 
 
 def _convert(source: Path, target_format: str, out_dir: Path) -> Path:
