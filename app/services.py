@@ -554,8 +554,17 @@ def _recorded_or_default_embedder(index_dir: Path) -> Embedder:
     """The model the index was built with, so questions are embedded alike; else the default."""
     from index.search import recorded_embedding
 
-    backend, model = recorded_embedding(index_dir) or (DEFAULT_BACKEND, None)
-    return embedder_for(backend, model)()
+    recorded = recorded_embedding(index_dir)
+    if recorded is None:
+        return embedder_for(DEFAULT_BACKEND, None)()
+    try:
+        return embedder_for(*recorded)()
+    except ServiceError as exc:
+        built_with = " ".join(part for part in recorded if part)
+        raise ServiceError(
+            f"the index in {index_dir} was built with {built_with}, which cannot be loaded here ({exc});"
+            " re-ingest with `policykb ingest --backend …` to rebuild it with another model"
+        ) from exc
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
