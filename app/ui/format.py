@@ -147,11 +147,6 @@ def citation(title: str, doc_number: str, path: str, heading: str, text: str) ->
     return f"{source_label(title, doc_number)}{clause_label(path, heading)}\n{text.strip()}"
 
 
-def role_cell(roles: Iterable[str]) -> str:
-    """The matrix cell for a department's roles in one clause: ● / ○ / ◐, several side by side."""
-    return "".join(ROLE_SYMBOLS[r] for r in ROLE_SYMBOLS if r in set(roles))
-
-
 def roles_markdown(hit: AnswerHit) -> str:
     """**牵头** 省发展改革委　**配合** 省有关部门 for a hit with lead/cooperate/responsible lists."""
     parts = [f"**{ROLE_LABELS[r]}** {names(getattr(hit, r))}" for r in ROLE_LABELS if getattr(hit, r)]

@@ -60,7 +60,6 @@ def test_citation_and_labels() -> None:
     cited = fmt.citation("行动方案", "鲁政发〔2023〕16号", "二、（一）", "领跑计划", " 正文 ")
     assert cited == "《行动方案》（鲁政发〔2023〕16号）二、（一） 领跑计划\n正文"
     assert fmt.source_label("方案", "") == "《方案》"
-    assert fmt.role_cell(["cooperate", "lead"]) == "●○"
     assert fmt.role_names(["responsible", "lead"]) == "● 牵头、◐ 负责"
 
 
