@@ -29,6 +29,7 @@ from .services import MAX_UPLOAD_BYTES, IngestOutcome, KnowledgeBase, ServiceErr
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
 STREAMLIT_SCRIPT = Path(__file__).resolve().parent / "ui" / "streamlit_app.py"
 DEFAULT_PORT = 8501
 DEFAULT_TOP_K = 5
@@ -82,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=Path, default=None, help="seed_clauses.json (default: beside QUESTIONS)")
     _index_option(p)
     p.set_defaults(run=cmd_eval)
+
+    p = commands.add_parser("eval-extract", help="attribution precision, recall and F1 against gold files")
+    p.add_argument("gold", type=Path, metavar="GOLD_DIR")
+    p.add_argument("--verbose", action="store_true", help="print every difference")
+    p.add_argument("--shared", type=Path, default=SHARED, help=f"the shared material (default {SHARED})")
+    p.set_defaults(run=cmd_eval_extract)
 
     p = commands.add_parser("bench", help="search speed and memory on large synthetic stores")
     p.add_argument("--sizes", type=_positive_int, nargs="+", default=None, help="clause counts")
@@ -148,7 +155,7 @@ def cmd_clauses(args: argparse.Namespace) -> int:
     from ingest.pipeline import parse_file
 
     doc = parse_file(args.file)
-    rows = [clause_json(c) for c in doc.clauses]
+    rows = [clause_json(c, doc.clean.text) for c in doc.clauses]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
@@ -182,6 +189,31 @@ def cmd_eval(args: argparse.Namespace) -> int:
     say(f"recall@5: {report.recall_at_5:.3f}")
     say(f"answer-exact: {report.answer_exact:.3f}")
     return 0
+
+
+def cmd_eval_extract(args: argparse.Namespace) -> int:
+    from .evaluate_extract import evaluate as evaluate_extract
+    from .evaluate_extract import format_report, load_gold_dir
+
+    documents = load_gold_dir(args.gold)
+    if not documents:
+        raise EvalFileError(f"{args.gold}: no gold files (*.jsonl)")
+    report = evaluate_extract(documents, lambda gold: parse_gold_source(gold.source, args.shared, args.gold))
+    for line in format_report(report, verbose=args.verbose):
+        say(line)
+    return 0
+
+
+def parse_gold_source(source: str, shared: Path, gold_dir: Path):  # -> ParsedDocument | None
+    """The gold document parsed, or None when its source is not here (../shared absent)."""
+    from ingest.datasets import load_document
+    from ingest.pipeline import parse_bytes
+
+    try:
+        data, name = load_document(source, shared, gold_dir)
+    except FileNotFoundError:
+        return None
+    return parse_bytes(data, name)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -251,12 +283,16 @@ def ingest_table(outcomes: Sequence[IngestOutcome]) -> Table:
             column, justify="right" if column in ("clauses", "attributions") else "left", overflow="fold"
         )
     for o in outcomes:
-        reason = o.error or o.note
+        reason = o.error or "；".join(filter(None, (o.note, unparsed_note(o.unparsed))))
         table.add_row(*_cells(o.source, o.status, o.clauses, o.attributions, reason))
     return table
 
 
-def clause_json(clause) -> dict[str, object]:  # ingest.model.Clause
+def unparsed_note(count: int) -> str:
+    return f"{count} attribution{'s' if count != 1 else ''} not understood" if count else ""
+
+
+def clause_json(clause, text: str) -> dict[str, object]:  # ingest.model.Clause, the document's clean text
     return {
         "path": clause.path,
         "heading": clause.heading,
@@ -266,7 +302,34 @@ def clause_json(clause) -> dict[str, object]:  # ingest.model.Clause
         "cooperate": list(printed(clause.departments("cooperate"))),
         "responsible": list(printed(clause.departments("responsible"))),
         "generic": list(clause.generic),
+        "deadline": clause.deadline,
+        "attributions": [attribution_json(a, text) for a in clause.attributions],
+        "unparsed": [{"raw": u.raw, "start": u.start, "end": u.end} for u in clause.unparsed],
         "targets": [target_json(t) for t in clause.targets],
+    }
+
+
+def attribution_json(attribution, text: str) -> dict[str, object]:  # ingest.model.Attribution
+    """One attribution: its departments by role (printed, canonical, known), the bound sentence or table
+    row with its offsets, and the carrier as printed."""
+
+    def units(role: str) -> list[dict[str, object]]:
+        return [
+            {"printed": d.printed, "canonical": d.canonical, "known": d.known}
+            for d in getattr(attribution, role)
+        ]
+
+    return {
+        "lead": units("lead"),
+        "cooperate": units("cooperate"),
+        "responsible": units("responsible"),
+        "generic": list(attribution.generic),
+        "text": text[attribution.scope_start : attribution.scope_end],
+        "start": attribution.scope_start,
+        "end": attribution.scope_end,
+        "carrier": attribution.carrier,
+        "raw": attribution.raw,
+        "deadline": attribution.deadline,
     }
 
 

@@ -59,6 +59,7 @@ class IngestOutcome:
     attributions: int
     error: str | None
     note: str = ""  # e.g. "saved as 通知-2.pdf: a different document is already called 通知"
+    unparsed: int = 0  # attribution carriers whose units were not understood (kept for review)
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,10 @@ class KnowledgeBase:
         status = self.store.put_document(doc)
         self._forget_caches()
         attributions = sum(len(c.attributions) for c in doc.clauses)
-        return IngestOutcome(doc.source, status, doc.doc_id, len(doc.clauses), attributions, None, note)
+        unparsed = sum(len(c.unparsed) for c in doc.clauses)
+        return IngestOutcome(
+            doc.source, status, doc.doc_id, len(doc.clauses), attributions, None, note, unparsed
+        )
 
     def ingest_upload(self, name: str, data: bytes) -> IngestOutcome:
         """Check, parse (format sniffed from the bytes), save under DIR/uploads/, store, reindex."""

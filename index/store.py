@@ -26,11 +26,14 @@ from ingest.model import (
     DocumentMeta,
     ParsedDocument,
     Target,
+    Unparsed,
 )
 
 from .errors import StoreError, StoreVersionMismatch, UnknownDocument
 
-SCHEMA_VERSION = 1
+# 2: attributions carry their carrier and deadline, departments whether the alias table knows them,
+# clauses the carriers that could not be read.
+SCHEMA_VERSION = 2
 # SQLite's default limit on host parameters is 999 on old builds; stay below it.
 _IN_CHUNK = 900
 PutStatus = Literal["added", "replaced", "unchanged"]
@@ -45,15 +48,16 @@ CREATE TABLE clauses (
     clause_id INTEGER PRIMARY KEY AUTOINCREMENT,
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
     idx INTEGER NOT NULL, path TEXT, number TEXT, level INTEGER, heading TEXT, text TEXT,
-    start INTEGER, "end" INTEGER, parent INTEGER, page_start INTEGER, page_end INTEGER,
+    start INTEGER, "end" INTEGER, parent INTEGER, page_start INTEGER, page_end INTEGER, unparsed TEXT,
     UNIQUE (doc_id, idx));
 CREATE TABLE attributions (
     clause_id INTEGER NOT NULL REFERENCES clauses(clause_id) ON DELETE CASCADE,
     seq INTEGER NOT NULL, raw TEXT, start INTEGER, "end" INTEGER, scope_start INTEGER,
-    scope_end INTEGER, generic TEXT, PRIMARY KEY (clause_id, seq));
+    scope_end INTEGER, generic TEXT, carrier TEXT NOT NULL, deadline TEXT NOT NULL,
+    PRIMARY KEY (clause_id, seq));
 CREATE TABLE attribution_departments (
     clause_id INTEGER NOT NULL, seq INTEGER NOT NULL, role TEXT NOT NULL, pos INTEGER NOT NULL,
-    printed TEXT NOT NULL, canonical TEXT NOT NULL,
+    printed TEXT NOT NULL, canonical TEXT NOT NULL, known INTEGER NOT NULL,
     FOREIGN KEY (clause_id, seq) REFERENCES attributions(clause_id, seq) ON DELETE CASCADE);
 CREATE TABLE targets (
     clause_id INTEGER NOT NULL REFERENCES clauses(clause_id) ON DELETE CASCADE,
@@ -71,7 +75,7 @@ CREATE INDEX targets_year ON targets(year);
 _META_FIELDS = ("title", "issuer", "doc_number", "date", "recipients", "public_status", "index_number")
 _CLAUSE_COLUMNS = (
     "c.clause_id, c.doc_id, d.title, d.doc_number, c.idx, c.path, c.number, c.level, c.heading, c.text,"
-    ' c.start, c."end", c.parent, c.page_start, c.page_end'
+    ' c.start, c."end", c.parent, c.page_start, c.page_end, c.unparsed'
 )
 
 
@@ -203,7 +207,7 @@ class ClauseStore:
     def _insert_clause(self, doc_id: str, c: Clause) -> None:
         cursor = self._db.execute(
             'INSERT INTO clauses (doc_id, idx, path, number, level, heading, text, start, "end", parent,'
-            " page_start, page_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " page_start, page_end, unparsed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 doc_id,
                 c.index,
@@ -217,18 +221,30 @@ class ClauseStore:
                 c.parent,
                 c.page_start,
                 c.page_end,
+                _dumps([(u.raw, u.start, u.end) for u in c.unparsed]),
             ),
         )
         clause_id = cursor.lastrowid
         for seq, a in enumerate(c.attributions):
             self._db.execute(
-                "INSERT INTO attributions VALUES (?,?,?,?,?,?,?,?)",
-                (clause_id, seq, a.raw, a.start, a.end, a.scope_start, a.scope_end, _dumps(a.generic)),
+                "INSERT INTO attributions VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    clause_id,
+                    seq,
+                    a.raw,
+                    a.start,
+                    a.end,
+                    a.scope_start,
+                    a.scope_end,
+                    _dumps(a.generic),
+                    a.carrier,
+                    a.deadline,
+                ),
             )
             self._db.executemany(
-                "INSERT INTO attribution_departments VALUES (?,?,?,?,?,?)",
+                "INSERT INTO attribution_departments VALUES (?,?,?,?,?,?,?)",
                 [
-                    (clause_id, seq, role, pos, d.printed, d.canonical)
+                    (clause_id, seq, role, pos, d.printed, d.canonical, int(d.known))
                     for role in ROLES
                     for pos, d in enumerate(getattr(a, role))
                 ],
@@ -411,11 +427,12 @@ class ClauseStore:
         attributions = self._attributions(ids)
         targets = self._targets(ids)
         out = []
-        for clause_id, doc_id, title, doc_number, *fields in rows:
+        for clause_id, doc_id, title, doc_number, *fields, unparsed in rows:
             clause = Clause(
                 *fields,
                 attributions=attributions.get(clause_id, ()),  # type: ignore[arg-type]
                 targets=targets.get(clause_id, ()),  # type: ignore[arg-type]
+                unparsed=tuple(Unparsed(*u) for u in json.loads(unparsed or "[]")),  # type: ignore[arg-type]
             )
             out.append(StoredClause(clause_id, doc_id, title or "", doc_number or "", clause))  # type: ignore[arg-type]
         return out
@@ -423,20 +440,21 @@ class ClauseStore:
     def _attributions(self, ids: list[int]) -> dict[int, tuple[Attribution, ...]]:
         departments: dict[tuple[int, int], dict[str, list[Department]]] = {}
         for chunk in _chunks(ids):
-            for clause_id, seq, role, printed, canonical in self._db.execute(
-                "SELECT clause_id, seq, role, printed, canonical FROM attribution_departments"
+            for clause_id, seq, role, printed, canonical, known in self._db.execute(
+                "SELECT clause_id, seq, role, printed, canonical, known FROM attribution_departments"
                 f" WHERE clause_id IN ({_marks(chunk)}) ORDER BY clause_id, seq, role, pos",
                 chunk,
             ):
                 roles = departments.setdefault((clause_id, seq), {})
-                roles.setdefault(role, []).append(Department(printed, canonical))
+                roles.setdefault(role, []).append(Department(printed, canonical, bool(known)))
         out: dict[int, list[Attribution]] = {}
         for chunk in _chunks(ids):
-            for clause_id, seq, raw, start, end, s_start, s_end, generic in self._db.execute(
-                'SELECT clause_id, seq, raw, start, "end", scope_start, scope_end, generic'
+            rows = self._db.execute(
+                'SELECT clause_id, seq, raw, start, "end", scope_start, scope_end, generic, carrier, deadline'
                 f" FROM attributions WHERE clause_id IN ({_marks(chunk)}) ORDER BY clause_id, seq",
                 chunk,
-            ):
+            )
+            for clause_id, seq, raw, start, end, s_start, s_end, generic, carrier, deadline in rows:
                 roles = departments.get((clause_id, seq), {})
                 out.setdefault(clause_id, []).append(
                     Attribution(
@@ -447,6 +465,8 @@ class ClauseStore:
                         s_end,
                         **{role: tuple(roles.get(role, ())) for role in ROLES},
                         generic=tuple(json.loads(generic)),
+                        carrier=carrier,
+                        deadline=deadline,
                     )
                 )
         return {k: tuple(v) for k, v in out.items()}

@@ -1,87 +1,69 @@
-"""Attribution brackets -> lead / cooperating / responsible departments of a clause.
+"""Attribution carriers in a clause -> ``Attribution`` values, each bound to its own sentence(s).
 
-An attribution is a bracket (or a line starting with a label such as 牵头单位：) whose words are only
-unit names and role words, in one of two shapes:
+Carriers, in the order they are tried (a span taken by one is not read again):
 
-* keyword runs: （X、Y牵头，Z配合）, （X、Y分工负责）, （X牵头，相关部门及各地区按职责分工负责）;
-* labelled runs: （牵头单位：X；责任单位：Y）, （责任单位：X，Y，各区、市政府）.
+* brackets, either width: role runs （X、Y牵头，Z配合）, label runs （牵头单位：X；责任单位：Y）, a bare
+  trailing list of units （信息中心、规划处、各区县）, or a sentence inside brackets (（由X负责）);
+* label lines outside brackets: 牵头单位：X / 责任单位：Y;
+* sentences: 由X牵头，Y配合。 / X会同Y… / 请X… / X、Y要… (``prose.py``);
+* the row of a task table, by its unit columns (``row_attribution``).
 
-Anything else in brackets ((２０２３－２０２５年), （市、区）, （试行）, an explanatory phrase) is not one:
-every name must look like a unit or a generic phrase, and nothing but punctuation may follow the
-last role word. Role words and labels live in ``data/roles.toml``.
-
-Roles, as a staff member reads a task table:
-* 牵头 / 牵头单位 -> lead; 配合 / 参与 / 配合单位 -> cooperate;
-* 负责 / 分工负责 / 责任单位 -> responsible when no lead is named (the units share the task) but
-  cooperate when the same bracket names a lead (（牵头单位：X，责任单位：Y）: Y work under X);
+Roles, as a staff member reads a task table (the grammar itself is data, ``data/roles.toml``):
+* 牵头 -> lead; 配合 / 参与 -> cooperate;
+* 负责 / 责任单位 -> responsible when no lead is named, cooperate under a named lead;
 * under "列第一位者为牵头单位" (stated once, valid for the rest of the document) the first-listed unit
   leads and the other named units cooperate;
-* generic phrases (省有关部门, 各市政府 …) go to ``generic`` whatever their role.
+* collective phrases (省有关部门, 各市政府 …) go to ``generic`` whatever their role.
+
+A trailing bracket with role words whose names are not units is kept as ``Unparsed`` for review.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from ingest.departments import canonical, is_generic, looks_like_unit, split_units
-from ingest.model import Attribution, Department
-from ingest.numbering import fold_width
+from ingest.departments import canonical, is_known
+from ingest.model import Attribution, Department, Unparsed
+from ingest.prose import Assignment, ProseReader
+from ingest.roles import (
+    ROLE_NAMES,
+    has_role_word,
+    keyword_runs,
+    labelled_runs,
+    starts_with_label,
+    states_first_listed_lead,
+    strip_notes,
+)
+from ingest.tables import UNIT_COLUMNS, TableRow
+from ingest.units import defined_names, is_generic, looks_like_unit, split_units
 
 # An attribution is a short bracket; a longer one is an unbalanced bracket swallowing text.
 MAX_ATTRIBUTION_CHARS = 400
 _OPEN, _CLOSE = "（(", "）)"
-# What may separate role runs or end the bracket (folded to half-width).
-_SEPARATORS = ",;。.、 \t\r\n"
 _LINE = re.compile(r"[^\n]+")
-# "（X牵头，Y配合，下同）": a note that the roles repeat for later items; not a name.
-_SAME_BELOW = re.compile(r"[,，;；。\s]*以?下同[。.]?\s*$")
+# A bare list of units is an attribution only where a trailing note stands: before these or at the end.
+_TRAILING = "。；;，,\n"
+Runs = list[tuple[str, list[str]]]  # (role, unit names) in printed order
 
 
 @dataclass(frozen=True)
-class _Roles:
-    keywords: re.Pattern[str]  # a role word closing a run of names
-    labels: re.Pattern[str]  # a label opening a run of names
-    role_of: dict[str, str]  # keyword or label -> lead | cooperate | responsible
-    convention: re.Pattern[str]
+class Tagged:
+    attributions: tuple[Attribution, ...]
+    unparsed: tuple[Unparsed, ...]
 
 
-@lru_cache(maxsize=1)
-def _roles() -> _Roles:
-    data = tomllib.loads(resources.files("ingest.data").joinpath("roles.toml").read_text("utf-8"))
-    role_of = {
-        word: role for kind in ("keywords", "labels") for role, words in data[kind].items() for word in words
-    }
-
-    def alternation(kind: str) -> str:
-        words = sorted((w for ws in data[kind].values() for w in ws), key=len, reverse=True)
-        return "|".join(map(re.escape, words))
-
-    boundary = "(?=$|[" + re.escape(_SEPARATORS) + "])"
-    return _Roles(
-        keywords=re.compile(f"({alternation('keywords')}){boundary}"),
-        labels=re.compile(f"({alternation('labels')})[:：]"),
-        role_of=role_of,
-        convention=re.compile(data["convention"]["first_listed_lead"]),
-    )
+@dataclass(frozen=True)
+class _Carrier:
+    start: int  # the whole carrier (brackets included)
+    end: int
+    inner_start: int
+    inner_end: int
+    bracket: bool
 
 
-def states_first_listed_lead(text: str) -> bool:
-    """True when ``text`` states that the first-listed unit leads (列第一位者为牵头单位)."""
-    return first_listed_lead_at(text) is not None
-
-
-def first_listed_lead_at(text: str) -> int | None:
-    """Offset of the first statement of the first-listed-leads convention in ``text``, if any."""
-    found = _roles().convention.search(fold_width(text))
-    return found.start() if found else None
-
-
-def _brackets(text: str, start: int, end: int) -> list[tuple[int, int, int, int]]:
-    """Matched brackets in ``text[start:end]`` as (start, end, inner start, inner end)."""
+def _brackets(text: str, start: int, end: int) -> list[_Carrier]:
     spans, stack = [], []
     for offset in range(start, end):
         char = text[offset]
@@ -90,20 +72,17 @@ def _brackets(text: str, start: int, end: int) -> list[tuple[int, int, int, int]
         elif char in _CLOSE and stack:
             opened = stack.pop()
             if offset - opened <= MAX_ATTRIBUTION_CHARS:
-                spans.append((opened, offset + 1, opened + 1, offset))
+                spans.append(_Carrier(opened, offset + 1, opened + 1, offset, True))
     return spans
 
 
-def _label_lines(text: str, start: int, end: int) -> list[tuple[int, int, int, int]]:
-    """Unbracketed lines that start with a label ("牵头单位：X"), same shape as brackets.
-
-    Consecutive label lines ("牵头单位：X" then "配合单位：Y") are one attribution, so that the
-    responsible units of the second line know the first named a lead.
-    """
-    labels, spans = _roles().labels, []
+def _label_lines(text: str, start: int, end: int) -> list[_Carrier]:
+    """Unbracketed lines that start with a role label ("牵头单位：X"); consecutive ones are one carrier,
+    so that the responsible units of the second line know the first named a lead."""
+    spans: list[tuple[int, int]] = []
     for line in _LINE.finditer(text, start, end):
         body = line.group().strip()
-        if not body or not labels.match(fold_width(body)):
+        if not body or not starts_with_label(body):
             continue
         begin = line.start() + line.group().index(body)
         finish = begin + len(body)
@@ -111,56 +90,17 @@ def _label_lines(text: str, start: int, end: int) -> list[tuple[int, int, int, i
             begin = spans.pop()[0]
         if finish - begin <= MAX_ATTRIBUTION_CHARS:
             spans.append((begin, finish))
-    return [(a, b, a, b) for a, b in spans]
+    return [_Carrier(a, b, a, b, False) for a, b in spans]
 
 
-def _candidates(text: str, start: int, end: int) -> list[tuple[int, int, int, int]]:
-    """Brackets and label lines in document order, outermost first where they nest."""
-    spans = _brackets(text, start, end) + _label_lines(text, start, end)
-    return sorted(spans, key=lambda span: (span[0], -span[1]))
+def _is_trailing(text: str, carrier: _Carrier, end: int) -> bool:
+    """The bracket closes its sentence (or follows one): where attribution notes stand."""
+    after = text[carrier.end : end].lstrip(" \t")
+    before = text[: carrier.start].rstrip(" \t")[-1:]
+    return not after or after[0] in _TRAILING or before in "。；;"
 
 
-def _keyword_runs(body: str) -> list[tuple[str, str]] | None:
-    """（X、Y牵头，Z配合） -> [(lead, "X、Y"), (cooperate, "Z")]; None when other words remain."""
-    roles, runs, position = _roles(), [], 0
-    for found in roles.keywords.finditer(fold_width(body)):
-        names = body[position : found.start()].strip(_SEPARATORS + "，；、")
-        if not names:
-            return None
-        runs.append((roles.role_of[found.group(1)], names))
-        position = found.end()
-    leftover = fold_width(body[position:]).strip(_SEPARATORS)
-    return runs if runs and not leftover else None
-
-
-def _labelled_runs(body: str) -> list[tuple[str, str]] | None:
-    """（牵头单位：X；责任单位：Y） -> [(lead, "X"), (responsible, "Y")]; None when unlabelled."""
-    roles = _roles()
-    labels = list(roles.labels.finditer(fold_width(body)))
-    if not labels or fold_width(body[: labels[0].start()]).strip(_SEPARATORS):
-        return None
-    ends = [label.start() for label in labels[1:]] + [len(body)]
-    return [
-        (roles.role_of[label.group(1)], body[label.end() : stop].strip(_SEPARATORS + "，；、"))
-        for label, stop in zip(labels, ends, strict=True)
-    ]
-
-
-def _named_runs(inner: str) -> list[tuple[str, list[str]]] | None:
-    """The role runs of a bracket with their unit names, or None when it is not an attribution."""
-    convention = _roles().convention.search(fold_width(inner))
-    body = _SAME_BELOW.sub("", inner[: convention.start()] if convention else inner)
-    runs = _labelled_runs(body) or _keyword_runs(body)
-    if not runs:
-        return None
-    named = [(role, split_units(names)) for role, names in runs]
-    units = [name for _, names in named for name in names]
-    if not units or not all(is_generic(n) or looks_like_unit(n) for n in units):
-        return None
-    return named
-
-
-def _assign(named: list[tuple[str, list[str]]], first_listed_leads: bool) -> dict[str, list[str]]:
+def _assign(named: Runs, first_listed_leads: bool) -> dict[str, list[str]]:
     """Final roles of the names (see the module docstring for the rules)."""
     by_role: dict[str, list[str]] = {"lead": [], "cooperate": [], "responsible": [], "generic": []}
     for role, names in named:
@@ -168,7 +108,7 @@ def _assign(named: list[tuple[str, list[str]]], first_listed_leads: bool) -> dic
             bucket = by_role["generic" if is_generic(name) else role]
             if name not in bucket:
                 bucket.append(name)
-    first = named[0][1][0]
+    first = next((n for _, names in named for n in names if not is_generic(n)), None)
     if not by_role["lead"] and first_listed_leads and first in by_role["responsible"]:
         by_role["lead"] = [first]
         by_role["responsible"].remove(first)
@@ -178,18 +118,6 @@ def _assign(named: list[tuple[str, list[str]]], first_listed_leads: bool) -> dic
     return by_role
 
 
-def _departments(names: list[str]) -> tuple[Department, ...]:
-    return tuple(Department(printed=name, canonical=canonical(name)) for name in names)
-
-
-def parse_attribution(inner: str, *, first_listed_leads: bool = False) -> dict[str, list[str]] | None:
-    """Names by role (lead, cooperate, responsible, generic) of a bracket's inner text, or None."""
-    named = _named_runs(inner)
-    if named is None:
-        return None
-    return _assign(named, first_listed_leads or states_first_listed_lead(inner))
-
-
 def _scope_start(text: str, after: int, end: int) -> int:
     """The first character of the sentence run that follows an attribution."""
     while after < end and (text[after].isspace() or text[after] in "。．.，,；;"):
@@ -197,36 +125,168 @@ def _scope_start(text: str, after: int, end: int) -> int:
     return after
 
 
-def find_attributions(
-    text: str, start: int, end: int, *, first_listed_leads: bool = False
-) -> tuple[Attribution, ...]:
-    """Attributions in ``text[start:end]`` (a clause's own text), each bound to its sentence run.
+@dataclass
+class Tagger:
+    """Tags the clauses of one document: its text, and the short names it defines for units."""
 
-    ``first_listed_leads`` is true when the document stated the 列第一位者为牵头单位 convention
-    before ``start``; a bracket that states it switches it on for itself and the ones after it.
-    """
-    found: list[Attribution] = []
-    scope_start, covered = start, start
-    for opened, closed, inner_start, inner_end in _candidates(text, start, end):
-        if opened < covered:  # inside an attribution already taken
-            continue
-        inner = text[inner_start:inner_end]
-        first_listed_leads = first_listed_leads or states_first_listed_lead(inner)
-        roles = parse_attribution(inner, first_listed_leads=first_listed_leads)
-        if roles is None:
-            continue
-        found.append(
-            Attribution(
-                raw=inner,
-                start=opened,
-                end=closed,
-                scope_start=scope_start,
-                scope_end=closed,
-                lead=_departments(roles["lead"]),
-                cooperate=_departments(roles["cooperate"]),
-                responsible=_departments(roles["responsible"]),
-                generic=tuple(roles["generic"]),
-            )
+    text: str
+    defined: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def for_document(cls, text: str) -> Tagger:
+        return cls(text, defined_names(text))
+
+    def __post_init__(self) -> None:
+        self.prose = ProseReader(self.text, self.defined)
+
+    # -- names ----------------------------------------------------------------------------------
+
+    def is_unit_list(self, names: list[str]) -> bool:
+        return bool(names) and all(n in self.defined or is_generic(n) or looks_like_unit(n) for n in names)
+
+    def department(self, name: str) -> Department:
+        full = self.defined.get(name) or name
+        return Department(printed=name, canonical=canonical(full), known=is_known(full))
+
+    def _departments(self, names: list[str]) -> tuple[Department, ...]:
+        return tuple(self.department(name) for name in names)
+
+    def attribution(
+        self,
+        raw: str,
+        span: tuple[int, int],
+        scope: tuple[int, int],
+        roles: dict[str, list[str]],
+        carrier: str,
+        deadline: str = "",
+    ) -> Attribution:
+        return Attribution(
+            raw=raw,
+            start=span[0],
+            end=span[1],
+            scope_start=scope[0],
+            scope_end=scope[1],
+            lead=self._departments(roles["lead"]),
+            cooperate=self._departments(roles["cooperate"]),
+            responsible=self._departments(roles["responsible"]),
+            generic=tuple(roles["generic"]),
+            carrier=carrier,
+            deadline=deadline,
         )
-        scope_start, covered = _scope_start(text, closed, end), closed
-    return tuple(found)
+
+    # -- carriers -------------------------------------------------------------------------------
+
+    def runs(self, inner: str) -> tuple[Runs, str] | None:
+        """The role runs of a carrier with their unit names and deadline, or None when it is none."""
+        body = strip_notes(inner)
+        labelled = labelled_runs(body)
+        if labelled is not None:
+            runs, deadline = labelled.runs, labelled.deadline
+        else:
+            runs, deadline = keyword_runs(body) or [], ""
+        named = [(role, split_units(names)) for role, names in runs]
+        return (named, deadline) if self.is_unit_list([n for _, names in named for n in names]) else None
+
+    def parse(self, inner: str, *, first_listed_leads: bool = False) -> dict[str, list[str]] | None:
+        """Names by role (lead, cooperate, responsible, generic) of a carrier's inner text, or None."""
+        runs = self.runs(inner)
+        if runs is None:
+            return None
+        return _assign(runs[0], first_listed_leads or states_first_listed_lead(inner))
+
+    def tag(self, start: int, end: int, *, first_listed_leads: bool = False) -> Tagged:
+        """Attributions in ``text[start:end]`` (a clause's own text), each bound to its sentence run.
+
+        ``first_listed_leads`` is true when the document stated the 列第一位者为牵头单位 convention
+        before ``start``; a carrier that states it switches it on for itself and the ones after it.
+        """
+        text, found, unparsed = self.text, [], []
+        scope_start, covered = start, start
+        carriers = sorted(
+            _brackets(text, start, end) + _label_lines(text, start, end), key=lambda c: (c.start, -c.end)
+        )
+        for carrier in carriers:
+            if carrier.start < covered:  # inside an attribution already taken
+                continue
+            inner = text[carrier.inner_start : carrier.inner_end]
+            first_listed_leads = first_listed_leads or states_first_listed_lead(inner)
+            attribution = self._carrier(carrier, end, inner, (scope_start, carrier.end), first_listed_leads)
+            if attribution is None:
+                if carrier.bracket and has_role_word(inner) and _is_trailing(text, carrier, end):
+                    unparsed.append(Unparsed(inner, carrier.start, carrier.end))
+                continue
+            found.append(attribution)
+            scope_start, covered = _scope_start(text, carrier.end, end), carrier.end
+        for sentence in self.prose.assignments(start, end, skip=[(a.start, a.end) for a in found]):
+            found.append(self._from_assignment(sentence, "sentence", (sentence.start, sentence.end)))
+        found.sort(key=lambda a: a.start)
+        kept = tuple(u for u in unparsed if not any(a.start <= u.start < a.end for a in found))
+        return Tagged(tuple(found), kept)
+
+    def _carrier(
+        self, carrier: _Carrier, end: int, inner: str, scope: tuple[int, int], first_listed_leads: bool
+    ) -> Attribution | None:
+        span = (carrier.start, carrier.end)
+        runs = self.runs(inner)
+        if runs is not None:
+            roles = _assign(runs[0], first_listed_leads)
+            return self.attribution(
+                inner, span, scope, roles, "bracket" if carrier.bracket else "label", runs[1]
+            )
+        if not carrier.bracket:
+            return None
+        names = split_units(inner)
+        if (
+            _is_trailing(self.text, carrier, end)
+            and self.is_unit_list(names)
+            and not all(map(is_generic, names))
+        ):
+            return self.attribution(inner, span, scope, _assign([("responsible", names)], False), "bracket")
+        sentences = self.prose.assignments(carrier.inner_start, carrier.inner_end)
+        if len(sentences) == 1:
+            return self._from_assignment(sentences[0], "bracket", span)
+        return None
+
+    def _bare_list(self, carrier: _Carrier, end: int, names: list[str]) -> bool:
+        """A trailing bracket of units only (（信息中心、规划处、各区县）), not a note on the name before it
+        (国家发展改革委（产业发展司）)."""
+        if (
+            not _is_trailing(self.text, carrier, end)
+            or not self.is_unit_list(names)
+            or all(map(is_generic, names))
+        ):
+            return False
+        before = re.split(
+            r"[，,。；;：:、\s“”《》（）()]", self.text[max(0, carrier.start - 20) : carrier.start]
+        )[-1]
+        return not any(looks_like_unit(before[i:]) for i in range(len(before)))
+
+    def _from_assignment(self, found: Assignment, carrier: str, span: tuple[int, int]) -> Attribution:
+        roles = {role: list(getattr(found, role)) for role in (*ROLE_NAMES, "generic")}
+        return self.attribution(
+            self.text[span[0] : span[1]].strip(), span, (found.start, found.end), roles, carrier
+        )
+
+    def row(self, row: TableRow) -> Tagged:
+        """The attribution of a task-table row: its unit columns by role, its 完成时限 cell as deadline."""
+        named = [(kind, split_units(row.cells[kind].text)) for kind in UNIT_COLUMNS if kind in row.cells]
+        units = [name for _, names in named for name in names]
+        if not units:
+            return Tagged((), ())
+        if not self.is_unit_list(units):
+            cells = [row.cells[kind] for kind in UNIT_COLUMNS if kind in row.cells]
+            return Tagged((), (Unparsed("；".join(c.text for c in cells), cells[0].start, cells[-1].end),))
+        raw = " | ".join(cell.text for cell in sorted(row.cells.values(), key=lambda c: c.start))
+        deadline = row.cells["deadline"].text if "deadline" in row.cells else ""
+        span = (row.start, row.end)
+        return Tagged((self.attribution(raw, span, span, _assign(named, False), "table", deadline),), ())
+
+
+def find_attributions(text: str, start: int, end: int, *, first_listed_leads: bool = False) -> Tagged:
+    """The attributions of ``text[start:end]``, for a text with no document-defined names."""
+    return Tagger(text).tag(start, end, first_listed_leads=first_listed_leads)
+
+
+def parse_attribution(inner: str, *, first_listed_leads: bool = False) -> dict[str, list[str]] | None:
+    """Names by role of one carrier's inner text, or None when it is no attribution."""
+    return Tagger(inner).parse(inner, first_listed_leads=first_listed_leads)

@@ -26,6 +26,8 @@ from importlib import resources
 from itertools import pairwise
 
 from ingest.model import CleanDocument, RawDocument
+from ingest.numbering import match_number
+from ingest.roles import has_role_word
 from ingest.text import apply_edits, is_letter_spaced, normalize_punctuation, punctuation_edits, squeeze
 
 # Readers whose text is already one paragraph per line (structure from the markup, never wrapped).
@@ -57,7 +59,6 @@ class Rules:
     header_min_repeats: int
     terminal: str
     closers: str
-    attribution_words: tuple[str, ...]
     heading_starts: tuple[re.Pattern[str], ...]
     title_endings: tuple[str, ...]
     year_range_line: re.Pattern[str]
@@ -88,7 +89,6 @@ def rules() -> Rules:
         header_min_repeats=data["headers"]["min_repeats"],
         terminal=para["terminal"],
         closers=para["trailing_closers"],
-        attribution_words=tuple(para["attribution_words"]),
         heading_starts=tuple(map(re.compile, para["heading_starts"])),
         title_endings=tuple(para["title_endings"]),
         year_range_line=re.compile(para["year_range_line"]),
@@ -316,7 +316,7 @@ def ends_paragraph(text: str) -> bool:
         return True
     if body[-1] in "）)":
         opening = max(body.rfind("（"), body.rfind("("))
-        return opening <= 0 or any(w in body[opening:] for w in r.attribution_words)
+        return opening <= 0 or has_role_word(body[opening:])
     return body[-1] in r.terminal
 
 
@@ -331,7 +331,7 @@ def opens_attribution(text: str) -> bool:
     if not text.startswith(("（", "(")):
         return False
     closing = min((i for i in (text.find("）"), text.find(")")) if i > 0), default=len(text))
-    return any(word in text[:closing] for word in rules().attribution_words)
+    return has_role_word(text[:closing])
 
 
 def ends_title(text: str) -> bool:
@@ -345,7 +345,8 @@ def ends_title(text: str) -> bool:
 
 
 def starts_heading(text: str) -> bool:
-    return any(p.match(text) for p in rules().heading_starts)
+    """An item number (the numbering of ``numbering.py``) or another paragraph opener (附件, ——)."""
+    return match_number(text) is not None or any(p.match(text) for p in rules().heading_starts)
 
 
 def continues_title(previous: str, line: str) -> bool:

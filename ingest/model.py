@@ -69,22 +69,39 @@ class DocumentMeta:
 class Department:
     printed: str  # as printed in the document, e.g. 省发改委
     canonical: str  # from the alias table, e.g. 省发展改革委; equals printed when unknown
+    known: bool = False  # the alias table knows the name; False: recognised by its shape only
+
+
+# How an attribution is carried: a bracket （X牵头，Y配合）, a label line 牵头单位：X, a sentence
+# 由X牵头…, a row of a task table.
+CARRIERS = ("bracket", "label", "sentence", "table")
 
 
 @dataclass(frozen=True)
 class Attribution:
-    """One bracketed attribution, e.g. （省发展改革委牵头，省有关部门配合）."""
+    """One attribution, e.g. （省发展改革委牵头，省有关部门配合）, bound to the sentence(s) it covers."""
 
-    raw: str  # the text inside the brackets, as printed
-    start: int  # span of the whole bracket (including brackets) in the clean text
+    raw: str  # the carrier as printed: a bracket's inside, a label line, a sentence, a table row
+    start: int  # span of the carrier (a bracket including its brackets) in the clean text
     end: int
-    # The span of the sentence(s) the attribution binds to (its own sentence run).
+    # The span of the sentence(s) the attribution binds to (its own sentence run, or the table row).
     scope_start: int
     scope_end: int
     lead: tuple[Department, ...] = ()
     cooperate: tuple[Department, ...] = ()
     responsible: tuple[Department, ...] = ()
     generic: tuple[str, ...] = ()  # 省有关部门, 各市政府, 相关部门及各地区 …
+    carrier: str = "bracket"  # one of CARRIERS
+    deadline: str = ""  # as printed after 完成时限： or in a table's 完成时限 column
+
+
+@dataclass(frozen=True)
+class Unparsed:
+    """A carrier with role words whose names are not recognisable units, kept for review."""
+
+    raw: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -119,6 +136,7 @@ class Clause:
     page_end: int | None = None
     attributions: tuple[Attribution, ...] = ()
     targets: tuple[Target, ...] = ()
+    unparsed: tuple[Unparsed, ...] = ()
 
     def departments(self, role: str) -> tuple[Department, ...]:
         """Departments with ``role`` over all attributions of the clause, first-seen order."""
@@ -131,6 +149,11 @@ class Clause:
     @property
     def generic(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(g for a in self.attributions for g in a.generic))
+
+    @property
+    def deadline(self) -> str:
+        """The deadlines printed with the clause's attributions (完成时限), joined."""
+        return "；".join(dict.fromkeys(a.deadline for a in self.attributions if a.deadline))
 
 
 @dataclass(frozen=True)

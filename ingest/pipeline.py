@@ -10,13 +10,15 @@ import hashlib
 import re
 from pathlib import Path
 
-from ingest.attribution import find_attributions, first_listed_lead_at
+from ingest.attribution import Tagger
 from ingest.clean import clean_document
 from ingest.errors import NoClauses
 from ingest.metadata import extract_meta
 from ingest.model import Clause, CleanDocument, ParsedDocument, RawDocument
 from ingest.readers import load_bytes, read_bytes
-from ingest.segment import segment
+from ingest.roles import first_listed_lead_at
+from ingest.segment import segment_document
+from ingest.tables import TableRow
 from ingest.targets import find_targets
 
 _ASCII_RUNS = re.compile(r"[^A-Za-z0-9]+")
@@ -38,12 +40,19 @@ def doc_id_for(source: str) -> str:
     return f"{ascii_slug}-{hashlib.sha256(stem.encode()).hexdigest()[:SLUG_HASH_CHARS]}"
 
 
-def _tag(clause: Clause, clean: CleanDocument, convention_at: int | None) -> Clause:
+def _tag(
+    clause: Clause, clean: CleanDocument, tagger: Tagger, convention_at: int | None, row: TableRow | None
+) -> Clause:
     text = clean.text
     first_listed_leads = convention_at is not None and convention_at <= clause.start
+    if row is not None:
+        tagged = tagger.row(row)
+    else:
+        tagged = tagger.tag(clause.start, clause.end, first_listed_leads=first_listed_leads)
     return dataclasses.replace(
         clause,
-        attributions=find_attributions(text, clause.start, clause.end, first_listed_leads=first_listed_leads),
+        attributions=tagged.attributions,
+        unparsed=tagged.unparsed,
         targets=find_targets(text, clause.start, clause.end),
         page_start=clean.page_at(clause.start),
         page_end=clean.page_at(max(clause.start, clause.end - 1)),
@@ -53,10 +62,11 @@ def _tag(clause: Clause, clean: CleanDocument, convention_at: int | None) -> Cla
 def parse_raw(raw: RawDocument, content_hash: str) -> ParsedDocument:
     """Clean, read the metadata, segment and tag one document read from a file."""
     clean = clean_document(raw)
-    clauses = segment(clean.text)
-    if not clauses:
+    tree = segment_document(clean.text)
+    if not tree.clauses:
         raise NoClauses(raw.source)
     convention_at = first_listed_lead_at(clean.text)
+    tagger = Tagger.for_document(clean.text)
     return ParsedDocument(
         doc_id=doc_id_for(raw.source),
         source=raw.source,
@@ -64,7 +74,7 @@ def parse_raw(raw: RawDocument, content_hash: str) -> ParsedDocument:
         content_hash=content_hash,
         meta=extract_meta(raw, clean),
         clean=clean,
-        clauses=tuple(_tag(clause, clean, convention_at) for clause in clauses),
+        clauses=tuple(_tag(c, clean, tagger, convention_at, tree.rows.get(c.index)) for c in tree.clauses),
     )
 
 

@@ -1,18 +1,24 @@
-"""Clean text -> the numbered clause tree (untagged ``Clause`` values).
+"""Clean text -> the numbered clause tree (untagged ``Clause`` values), appendices and task tables included.
 
-A heading is an item number at the start of a line (see ``numbering.py``). Numbers inside sentences
-("形成1－2个", "2023年", a mid-line "（1）") are never headings because they do not start a line; a
-line that starts with a number only because a sentence was broken there ("（十二）项规定…") is
-rejected by the numbering rules or by the sequence check below.
+The text is split into parts: the body, then each appendix (附件1 …) after it (``_parts``). In each
+part a heading is an item number at the start of a line (see ``numbering.py``); numbers inside
+sentences ("形成1－2个", "2023年", a mid-line "（1）") are never headings because they do not start a
+line, and a line that starts with a number only because a sentence was broken there ("（十二）项规定…")
+is rejected by the numbering rules or by the sequence check. An appendix is a clause itself (path
+"附件1", its title as heading) and the parent of its own tree ("附件1 一、（一）"). Each row of a task
+table (``tables.py``) is a clause "第3项" of its part, citable as "附件1 第3项".
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from ingest.datafiles import read_toml
 from ingest.model import Clause
 from ingest.numbering import ItemNumber, fold_width, match_number
+from ingest.tables import TableRow, TaskTable, find_tables
 
 # A number may skip this many values after the previous one at its level (a typo in the source,
 # an item lost in extraction) and still count as the next item; bigger jumps are a broken line.
@@ -26,10 +32,47 @@ _DATE_LINE = re.compile(
 # An issuer line above the date is short and has no sentence punctuation.
 MAX_SIGNATURE_CHARS = 30
 _SENTENCE_MARKS = "。，；："
-# Lines that open the back matter: an attachment ("附件：1.…", "附件1") or the 版记 ("抄送：…").
-_BACK_MATTER = re.compile(
-    r"^[ \t\u3000]*(?:附件[ \t\u3000]*(?:[:：]|[0-9０-９一二三四五六七八九十]*[ \t\u3000]*$)|抄送[:：])", re.M
-)
+_WHITESPACE = re.compile(r"[ \t\u3000]+")
+# How a table row is cited within its part: 第3项.
+ROW_NUMBER = "第{}项"
+
+
+@dataclass(frozen=True)
+class _Rules:
+    label: re.Pattern[str]
+    listing_title: re.Pattern[str]
+    record: re.Pattern[str]
+    rank: int
+    title_max_chars: int
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    data = read_toml("numbering.toml")["appendix"]
+    return _Rules(
+        re.compile(data["label"], re.M),
+        re.compile(data["listing_title"]),
+        re.compile(data["record"], re.M),
+        int(data["rank"]),
+        int(data["title_max_chars"]),
+    )
+
+
+@dataclass(frozen=True)
+class Part:
+    """The body (label "") or one appendix: its label as printed (spaces removed) and title."""
+
+    label: str
+    title: str
+    start: int  # the label line, or the body's start
+    content: int  # where its own numbered text may start (after the label and title lines)
+    end: int
+
+
+@dataclass(frozen=True)
+class Segmented:
+    clauses: tuple[Clause, ...]
+    rows: dict[int, TableRow]  # clause index -> the table row it was made from
 
 
 @dataclass(frozen=True)
@@ -40,19 +83,19 @@ class _Heading:
     line_end: int
 
 
-def _headings(text: str) -> list[_Heading]:
-    """Every line that starts with a plausible item number, in order."""
+def _headings(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> list[_Heading]:
+    """Every line of ``text[start:end]`` that starts with a plausible item number, in order."""
     found: list[_Heading] = []
     last_value: dict[int, int] = {}  # rank -> last accepted value at that rank
-    offset = 0
-    for line in text.splitlines(keepends=True):
+    offset = start
+    for line in text[start:end].splitlines(keepends=True):
         number = match_number(line)
-        if number and _continues_sequence(number, last_value):
+        inside_table = any(a <= offset < b for a, b in skip)
+        if number and not inside_table and _continues_sequence(number, last_value):
             last_value[number.level.rank] = number.value
             stripped = line.rstrip("\r\n")
-            found.append(
-                _Heading(number, offset + number.start, offset + number.body, offset + len(stripped))
-            )
+            line_end = offset + len(stripped)
+            found.append(_Heading(number, offset + number.start, offset + number.body, line_end))
         offset += len(line)
     return found
 
@@ -71,19 +114,41 @@ def _continues_sequence(number: ItemNumber, last_value: dict[int, int]) -> bool:
     return previous < number.value <= previous + MAX_SEQUENCE_GAP
 
 
-def _heading_text(text: str, heading: _Heading) -> str:
-    line = text[heading.body : heading.line_end]
+def _heading_text(line: str) -> str:
     stop = _HEADING_END.search(fold_width(line))
     return (line[: stop.start()] if stop else line).strip()
 
 
-def _back_matter_start(text: str, after: int) -> int:
-    """Where attachments (附件…) or the 版记 (抄送…) begin after the first heading, else the end.
+def _parts(text: str, after: int) -> list[Part]:
+    """The body and the appendices; label lines are looked for only after ``after`` (the first
+    heading), because a 印发 notice lists its 附件 before the attached plan itself."""
+    rules = _rules()
+    labels = [m for m in rules.label.finditer(text, after) if m.start() >= after]
+    bare = [m for m in labels if m["bare"] is not None]
+    starts = bare or [m for m in labels if not rules.listing_title.match(m["title"] or "")]
+    record = rules.record.search(text, after)
+    body_end = min([m.start() for m in labels[:1]] + ([record.start()] if record else []) + [len(text)])
+    parts = [Part("", "", 0, 0, body_end)]
+    for found, following in zip(starts, [*starts[1:], None][: len(starts)], strict=True):
+        if following is not None:
+            stop = following.start()
+        else:
+            stop = record.start() if record and record.start() > found.end() else len(text)
+        title, content = _title(text, found, stop)
+        parts.append(Part(_WHITESPACE.sub("", found["label"]), title, found.start(), content, stop))
+    return parts
 
-    Only after the first heading: a 印发 notice lists its 附件 before the attached plan itself.
-    """
-    found = _BACK_MATTER.search(text, after)
-    return found.start() if found else len(text)
+
+def _title(text: str, label: re.Match[str], stop: int) -> tuple[str, int]:
+    """The appendix title (on the label line, or the short line after a bare label) and where the
+    appendix's own text begins."""
+    if label["title"]:
+        return label["title"].strip(), label.end()
+    line_end = text.find("\n", label.end() + 1, stop)
+    line = text[label.end() : line_end if line_end != -1 else stop].strip()
+    if line and len(line) <= _rules().title_max_chars and not match_number(line) and "\t" not in line:
+        return line, label.end() + (len(text[label.end() :]) - len(text[label.end() :].lstrip())) + len(line)
+    return "", label.end()
 
 
 def _signature_start(text: str, last_heading: int, end: int) -> int:
@@ -103,34 +168,138 @@ def _trimmed_end(text: str, start: int, end: int) -> int:
     return start + len(text[start:end].rstrip())
 
 
-def segment(text: str) -> tuple[Clause, ...]:
+@dataclass(frozen=True)
+class _Item:
+    """A clause to be: a numbered heading or a table row, with where it starts and its parts."""
+
+    start: int
+    line_end: int
+    rank: int
+    number: str
+    heading: str
+    row: TableRow | None = None
+
+
+def _items(text: str, part: Part, tables: list[TaskTable]) -> list[_Item]:
+    skip = [(t.start, t.end) for t in tables]
+    items = [
+        _Item(
+            h.start,
+            h.line_end,
+            h.number.level.rank,
+            text[h.start : h.number.end - h.number.start + h.start],
+            _heading_text(text[h.body : h.line_end]),
+        )
+        for h in _headings(text, part.content, part.end, skip)
+    ]
+    row_rank = max([i.rank for i in items], default=0) + 1
+    for table in tables:
+        for position, row in enumerate(table.rows, start=1):
+            task = row.cells.get("task") or row.cells.get("content")
+            heading = _heading_text(task.text) if task else ""
+            items.append(
+                _Item(row.start, row.end, row_rank, ROW_NUMBER.format(row.number or position), heading, row)
+            )
+    return sorted(items, key=lambda i: i.start)
+
+
+def segment_document(text: str) -> Segmented:
     """The clause tree of ``text`` in document order; the text before the first number is no clause."""
-    headings = _headings(text)
-    if not headings:
-        return ()
-    back_matter = _back_matter_start(text, headings[0].line_end)
-    headings = [h for h in headings if h.start < back_matter]
-    stops = [h.start for h in headings[1:]] + [_signature_start(text, headings[-1].start, back_matter)]
+    first = _headings(text, 0, len(text), [])
+    tables = find_tables(text, 0, len(text))
+    if not first and not tables:
+        return Segmented((), {})
+    after = first[0].line_end if first else min(t.start for t in tables)
     clauses: list[Clause] = []
-    stack: list[Clause] = []  # open ancestors, lowest rank first
-    for index, (heading, stop) in enumerate(zip(headings, stops, strict=True)):
-        rank = heading.number.level.rank
-        while stack and stack[-1].level >= rank:
+    rows: dict[int, TableRow] = {}
+    for part in _parts(text, after):
+        part_tables = [t for t in tables if part.content <= t.start < part.end]
+        items = _items(text, part, part_tables)
+        if not part.label:
+            items = [i for i in items if i.start >= first[0].start] if first else items
+        _add_part(text, part, items, clauses, rows)
+    return Segmented(tuple(clauses), rows)
+
+
+def _add_part(
+    text: str, part: Part, items: list[_Item], clauses: list[Clause], rows: dict[int, TableRow]
+) -> None:
+    root: Clause | None = None
+    if part.label:
+        stop = items[0].start if items else part.end
+        root = _clause(
+            text,
+            len(clauses),
+            part.label,
+            part.label,
+            _rules().rank,
+            part.title,
+            part.start,
+            max(stop, part.content),
+            None,
+        )
+        clauses.append(root)
+    if not items:
+        return
+    last_stop = _signature_start(text, items[-1].start, part.end) if not part.label else part.end
+    stops = [i.start for i in items[1:]] + [last_stop]
+    stack: list[Clause] = [root] if root else []
+    for item, stop in zip(items, stops, strict=True):
+        while stack and stack[-1].level >= item.rank and stack[-1] is not root:
             stack.pop()
         parent = stack[-1] if stack else None
-        number = text[heading.start : heading.start + heading.number.end - heading.number.start]
-        end = _trimmed_end(text, heading.start, max(stop, heading.line_end))
-        clause = Clause(
-            index=index,
-            path=(parent.path if parent else "") + number,
-            number=number,
-            level=rank,
-            heading=_heading_text(text, heading),
-            text=text[heading.start : end],
-            start=heading.start,
-            end=end,
-            parent=parent.index if parent else None,
+        path = _child_path(parent, item.number)
+        end = item.row.end if item.row else max(stop, item.line_end)
+        clause = _clause(
+            text,
+            len(clauses),
+            path,
+            item.number,
+            item.rank,
+            item.heading,
+            item.start,
+            end,
+            parent.index if parent else None,
         )
+        if item.row:
+            rows[clause.index] = item.row
         clauses.append(clause)
         stack.append(clause)
-    return tuple(clauses)
+
+
+def _child_path(parent: Clause | None, number: str) -> str:
+    if parent is None:
+        return number
+    if parent.level == _rules().rank:  # an appendix: "附件1 一、"
+        return f"{parent.path} {number}"
+    return parent.path + number
+
+
+def _clause(
+    text: str,
+    index: int,
+    path: str,
+    number: str,
+    rank: int,
+    heading: str,
+    start: int,
+    end: int,
+    parent: int | None,
+) -> Clause:
+    end = _trimmed_end(text, start, end)
+    return Clause(
+        index=index,
+        path=path,
+        number=number,
+        level=rank,
+        heading=heading,
+        text=text[start:end],
+        start=start,
+        end=end,
+        parent=parent,
+    )
+
+
+def segment(text: str) -> tuple[Clause, ...]:
+    """The clauses of ``text`` (see ``segment_document``)."""
+    return segment_document(text).clauses

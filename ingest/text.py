@@ -22,7 +22,7 @@ GLYPH_FIXES = {
 _WIDE_FORM = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "«": "《", "»": "》"}
 _OPEN_CLOSE = {"(": "（", ")": "）"}
 _DIGITS = set("0123456789０１２３４５６７８９")
-_SPACES = " \t\u00a0\u3000"
+_SPACES = " \u00a0\u3000"  # not \t: it separates table cells
 
 _CHINESE_DATE = re.compile(r"([0-9０-９]{4})\s*年\s*([0-9０-９]{1,2})\s*月\s*([0-9０-９]{1,2})\s*日")
 

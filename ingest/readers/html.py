@@ -103,10 +103,12 @@ def body_lines(container: LexborNode, exclude: list[LexborNode]) -> list[str]:
     """The text of ``container``, one line per block element, table cells separated by tabs."""
     for node in exclude:
         node.decompose()
+    for row in container.css("tr"):
+        # One table row, one line: paragraphs and line breaks inside a cell would split the row.
+        cells = [" ".join(cell.text(deep=True, separator=" ").split()) for cell in row.css("td, th")]
+        row.replace_with(CELL_SEPARATOR.join(cells) + "\n" if any(cells) else "\n")
     for br in container.css("br"):
         br.replace_with("\n")
-    for cell in container.css("td, th"):
-        cell.insert_after(CELL_SEPARATOR)
     for block in container.css(", ".join(html_rules().block_tags)):
         block.insert_after("\n")
     lines = (_one_line(line) for line in container.text(deep=True).split("\n"))

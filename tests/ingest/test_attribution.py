@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.attribution import (
-    find_attributions,
-    first_listed_lead_at,
-    parse_attribution,
-    states_first_listed_lead,
-)
+from ingest.attribution import find_attributions as find_tagged
+from ingest.attribution import parse_attribution
+from ingest.model import Attribution
+from ingest.roles import first_listed_lead_at, states_first_listed_lead
+
+
+def find_attributions(text: str, start: int, end: int) -> tuple[Attribution, ...]:
+    return find_tagged(text, start, end).attributions
 
 
 def roles(inner: str, first_listed_leads: bool = False) -> dict[str, list[str]] | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.departments import canonical, is_generic, known_departments, looks_like_unit, split_units
+from ingest.departments import canonical, known_departments
+from ingest.units import is_generic, looks_like_unit, split_units
 
 
 @pytest.mark.parametrize(

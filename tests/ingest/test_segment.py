@@ -110,11 +110,30 @@ def test_articles_and_chapters() -> None:
     assert clauses[0].heading == "总 则"
 
 
-def test_attachments_after_the_body_are_not_clauses() -> None:
-    text = "第一条  施行。\n第二条  废止。\n附件：1.申请书\n2.声明\n附件1\n（一）申请书内容；\n"
+def test_attachments_are_parts_of_the_tree_under_their_label() -> None:
+    text = (
+        "第一条  施行。\n第二条  废止。\n附件：1.申请书\n2.声明\n"
+        "附件1\n申请书\n（一）申请书内容；\n附件 2\n（一）声明。\n"
+    )
     clauses = segment(text)
-    assert [c.number for c in clauses] == ["第一条", "第二条"]
-    assert clauses[-1].text == "第二条  废止。"
+    assert [c.path for c in clauses] == ["第一条", "第二条", "附件1", "附件1 （一）", "附件2", "附件2 （一）"]
+    assert clauses[1].text == "第二条  废止。"  # the list of attachments is no part of the last article
+    assert [(c.heading, c.level, c.parent) for c in clauses[2:4]] == [
+        ("申请书", -9, None),
+        ("申请书内容", 2, 2),
+    ]
+    assert clauses[4].text == "附件 2"
+
+
+def test_attachment_with_its_title_on_the_label_line() -> None:
+    text = "一、任务\n（一）推进。\n附件：重点任务分工表\n一、总体\n1．甲。\n"
+    assert [(c.path, c.heading) for c in segment(text)] == [
+        ("一、", "任务"),
+        ("一、（一）", "推进"),
+        ("附件", "重点任务分工表"),
+        ("附件 一、", "总体"),
+        ("附件 一、1．", "甲"),
+    ]
 
 
 def test_pua_glyph_after_number() -> None:

@@ -1,0 +1,349 @@
+"""Assignments written as sentences: 由X牵头，Y配合。 / X会同Y… / 请X… / X、Y要… / X负责….
+
+A sentence is an assignment only when its subject (or the agent after 由, the addressee after 请) is
+a list of named units followed by a role word, a modal or a duty verb of ``data/roles.toml``; past
+reports (…以来, …了) are not. A subject must be clearly a name: known to the alias table, defined by
+the document (以下简称…), or opening with its level or place (see ``units.is_clearly_named``), so that
+"推动工业大数据中心建设" is read as a verb and its object. Each assignment binds to its own sentence.
+Pure: text in, ``Assignment`` values out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ingest.departments import is_known
+from ingest.numbering import fold_width, match_number
+from ingest.roles import ROLE_NAMES, designation_role, grammar
+from ingest.units import (
+    MAX_NAME_CHARS,
+    has_strong_ending,
+    is_clearly_named,
+    is_generic,
+    looks_like_unit,
+    normalise,
+    without_definition,
+)
+
+# A sentence ends at these (folded); a sub-clause, where a new subject may start, after these.
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_CLAUSE_START = "，,：:"
+# Characters a unit name never contains: punctuation that ends a name in running text.
+_NOT_IN_NAME = set("，,。；;：:！？!?“”‘’《》「」\"'、 \t\n的")
+_LIST_JOINERS = "、和及与"
+_ETC = "等"
+_NOTE_OPEN, _NOTE_CLOSE = "(（", ")）"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The names of one sentence by role; ``generic`` keeps collective phrases apart."""
+
+    start: int  # the sentence's span in the text
+    end: int
+    lead: tuple[str, ...] = ()
+    cooperate: tuple[str, ...] = ()
+    responsible: tuple[str, ...] = ()
+    generic: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    follower: re.Pattern[str]  # what may follow a subject: modal, duty verb, role word, 会同, 为
+    strong_follower: re.Pattern[str]  # a modal or role word: enough even after a weak name (…中心要)
+    not_modal: re.Pattern[str]
+    modals: re.Pattern[str]
+    with_word: re.Pattern[str]
+    lead_word: re.Pattern[str]
+    cooperate_word: re.Pattern[str]
+    agent: re.Pattern[str]  # 由 (after an optional adverb)
+    request: re.Pattern[str]
+    opener: re.Pattern[str]
+    time_opener: re.Pattern[str]
+
+
+def _alternation(words: Sequence[str]) -> str:
+    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    g = grammar()
+    p = g.prose
+    verbs = {role: [w for w, r in g.verb_role.items() if r == role] for role in ROLE_NAMES}
+    roles = [*p["with"], *(w for ws in verbs.values() for w in ws)]
+    followers = [*p["modals"], *p["duty_verbs"], *p["connectives"], *roles, "为"]
+    return _Lexicon(
+        follower=re.compile(_alternation(followers)),
+        strong_follower=re.compile(_alternation([*p["modals"], *roles])),
+        not_modal=re.compile(_alternation(p["not_modals"])),
+        modals=re.compile(f"(?:{_alternation(p['modals'])})*"),
+        with_word=re.compile(_alternation(p["with"])),
+        lead_word=re.compile(_alternation(verbs["lead"])),
+        cooperate_word=re.compile(_alternation(verbs["cooperate"])),
+        agent=re.compile(f"(?:{_alternation(p['agent_adverbs'])})?(?:{_alternation(p['agent'])})"),
+        request=re.compile(_alternation(p["request"])),
+        opener=re.compile(f"(?:{_alternation(p['openers'])})[，,]"),
+        time_opener=re.compile(p["time_opener"]),
+    )
+
+
+@dataclass
+class ProseReader:
+    """Reads the assignments of one document's text; ``defined`` are the short names it defines."""
+
+    text: str
+    defined: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.folded = fold_width(self.text)
+
+    def assignments(self, start: int, end: int, skip: Sequence[tuple[int, int]] = ()) -> list[Assignment]:
+        """One assignment per sentence of ``text[start:end]``; sentences overlapping ``skip`` spans
+        (carriers already read as brackets or labels) are left out."""
+        out = []
+        for sentence_start, sentence_end in self._sentences(start, end):
+            if any(a < sentence_end and sentence_start < b for a, b in skip):
+                continue
+            found = self._sentence(sentence_start, sentence_end)
+            if found:
+                out.append(found)
+        return out
+
+    # -- sentences ------------------------------------------------------------------------------
+
+    def _sentences(self, start: int, end: int) -> list[tuple[int, int]]:
+        spans, begin = [], start
+        for match in _SENTENCE_END.finditer(self.folded, start, end):
+            spans.append((begin, match.end()))
+            begin = match.end()
+        if begin < end:
+            spans.append((begin, end))
+        return [(a, b) for a, b in spans if self.text[a:b].strip()]
+
+    def _sentence(self, start: int, end: int) -> Assignment | None:
+        if grammar().past.search(self.folded, start, end):
+            return None
+        roles: dict[str, list[str]] = {"lead": [], "cooperate": [], "responsible": [], "generic": []}
+        starts = [start] + [i + 1 for i in range(start, end) if self.text[i] in _CLAUSE_START]
+        last: list[str] = []  # the sentence's latest subject, for a later "，会同Y…" without one
+        for pos, stop in zip(starts, [*(s - 1 for s in starts[1:]), end], strict=True):
+            last = self._sub_clause(self._skip_number(pos, stop), stop, roles, last)
+        if not any(roles[r] for r in ROLE_NAMES):
+            return None
+        return _assignment(start, end, roles)
+
+    def _skip_number(self, pos: int, end: int) -> int:
+        """Past white space and an item number (3．, （二）) that opens the sub-clause."""
+        while pos < end and self.text[pos].isspace():
+            pos += 1
+        number = match_number(self.text[pos:end])
+        return pos + number.body if number else pos
+
+    def _sub_clause(self, pos: int, stop: int, roles: dict[str, list[str]], last: list[str]) -> list[str]:
+        """Read one sub-clause (up to the next ，/：); return the subject it leaves for the next ones."""
+        lex = _lexicon()
+        request = lex.request.match(self.folded, pos, stop)
+        if request:
+            found = self._subject(request.end(), stop)
+            if found:
+                _add(roles, "responsible", found[0])
+            return found[0] if found else last
+        found = self._subject(pos, stop) or self._agent(pos, stop)
+        if found:
+            names, after = found
+            role = self._role_after(after, stop)
+            if role is not None:
+                _add(roles, role, names)
+                _add(roles, "cooperate", self._partners(after, stop))
+                return names
+            return last
+        if last and self._continues_as_lead(pos, stop):  # 省大数据局要…，会同有关部门…: it leads
+            _promote(roles, last)
+            _add(roles, "cooperate", self._partners(pos, stop))
+        lead = self._lead_inside(pos, stop)  # 建立国家发展改革委牵头、…参加的联席会议机制
+        if lead:
+            _add(roles, "lead", lead)
+        return last
+
+    def _agent(self, pos: int, stop: int) -> tuple[list[str], int] | None:
+        """由X… anywhere in the sub-clause (本办法由X负责解释, 评价机构由X负责遴选)."""
+        agent = _lexicon().agent
+        for match in agent.finditer(self.folded, pos, stop):
+            found = self._subject(match.end(), stop)
+            if found:
+                return found
+        return None
+
+    def _continues_as_lead(self, pos: int, stop: int) -> bool:
+        lex = _lexicon()
+        head = lex.modals.match(self.folded, pos, stop).end()
+        return bool(
+            lex.with_word.match(self.folded, head, stop) or lex.lead_word.match(self.folded, head, stop)
+        )
+
+    def _lead_inside(self, pos: int, stop: int) -> list[str]:
+        """Units right before a lead word inside the sub-clause, the earliest clear reading."""
+        for match in _lexicon().lead_word.finditer(self.folded, pos + 1, stop):
+            for begin in range(max(pos, match.start() - 4 * MAX_NAME_CHARS), match.start()):
+                found = self.read_units(begin, match.start() + 1)
+                if found and found[1] == match.start() and self._all_clear(found[0]):
+                    return found[0]
+        return []
+
+    # -- subjects -------------------------------------------------------------------------------
+
+    def _subject(self, pos: int, end: int) -> tuple[list[str], int] | None:
+        """A subject at ``pos`` (after an opener such as 同时，) that clearly names a unit."""
+        lex = _lexicon()
+        for skip in (lex.opener, lex.time_opener):
+            opener = skip.match(self.folded, pos, end)
+            pos = opener.end() if opener else pos
+        found = self.read_units(pos, end)
+        if found is None or not self._all_clear(found[0]):
+            return None
+        names, after = found
+        weak = [n for n in names if not is_generic(n) and not self._listed(n) and not has_strong_ending(n)]
+        if weak and not lex.strong_follower.match(self.folded, after, end):
+            return None  # "省重点实验室建设布局更加合理": a facility, not an actor
+        return [without_definition(n) for n in names], after
+
+    def _all_clear(self, names: list[str]) -> bool:
+        named = [n for n in names if not is_generic(n)]
+        return bool(named) and all(self._listed(n) or is_clearly_named(n) for n in named)
+
+    def _listed(self, name: str) -> bool:
+        """Known to the alias table or defined by the document (联席会议, 联席会议办公室)."""
+        core = normalise(without_definition(name))
+        return core in self.defined or is_known(core) or any(core.startswith(d) for d in self.defined if d)
+
+    def _is_unit(self, name: str) -> bool:
+        return name in self.defined or is_generic(name) or looks_like_unit(name)
+
+    def read_units(self, pos: int, limit: int) -> tuple[list[str], int] | None:
+        """The unit list that starts exactly at ``pos`` and the offset after it, or None.
+
+        The list is 省大数据局、省发展改革委 / 工业和信息化部和财政部 / X、Y等有关部门 / X及各地区; among
+        the readings, the one with the shortest names that is followed by a subject's verb wins, so
+        "国家发展改革委会同" reads 国家发展改革委 + 会同, not 国家发展改革委会 + 同.
+        """
+        for end in self._name_ends(pos, limit):
+            rest = self._after_name(end, limit)
+            if rest is not None:
+                return [self.text[pos:end], *rest[0]], rest[1]
+        return None
+
+    def _name_ends(self, pos: int, limit: int) -> list[int]:
+        """Ends ``e`` (shortest first) such that ``text[pos:e]`` is a unit's name, notes included."""
+        ends, depth = [], 0
+        for offset in range(pos, min(limit, pos + MAX_NAME_CHARS)):
+            char = self.text[offset]
+            if char in _NOTE_OPEN:
+                depth += 1
+            elif char in _NOTE_CLOSE:
+                if not depth:
+                    break
+                depth -= 1
+            elif char in _NOT_IN_NAME and not depth:
+                break
+            if not depth and self._is_unit(self.text[pos : offset + 1]):
+                ends.append(offset + 1)
+        return ends
+
+    def _after_name(self, end: int, limit: int) -> tuple[list[str], int] | None:
+        """After one name: more names (、 和 及 与), a collective tail (等有关部门), or the verb."""
+        text = self.text
+        if end < limit and text[end] in _LIST_JOINERS:
+            more = self.read_units(end + 1, limit)
+            if more is not None:
+                return more
+            generic = self._generic_tail(end + 1, limit)
+            return ([generic[0]], generic[1]) if generic else None
+        if end < limit and text[end] == _ETC:
+            generic = self._generic_tail(end + 1, limit)
+            if generic:
+                return [generic[0]], generic[1]
+            return ([], end + 1) if self._follows(end + 1, limit) else None
+        return ([], end) if self._follows(end, limit) else None
+
+    def _generic_tail(self, pos: int, limit: int) -> tuple[str, int] | None:
+        """The longest collective phrase at ``pos`` (有关部门, 相关部门及各地区) that a verb follows."""
+        best = None
+        for end in range(pos + 1, min(limit, pos + MAX_NAME_CHARS) + 1):
+            if self.text[end - 1] in _NOT_IN_NAME:
+                break
+            if is_generic(self.text[pos:end]) and self._follows(end, limit):
+                best = (self.text[pos:end], end)
+        return best
+
+    def _follows(self, pos: int, limit: int) -> bool:
+        lex = _lexicon()
+        return bool(lex.follower.match(self.folded, pos, limit)) and not lex.not_modal.match(
+            self.folded, pos, limit
+        )
+
+    # -- roles ----------------------------------------------------------------------------------
+
+    def _role_after(self, pos: int, limit: int) -> str | None:
+        """The role a subject takes from the words after it: 牵头 / 会同 lead, 配合 cooperates, 为牵头单位
+        designates, another duty verb answers for the task; 为 + anything else is no assignment."""
+        lex = _lexicon()
+        if self.folded.startswith("为", pos):
+            return designation_role(self.folded[pos:limit])
+        verb = lex.follower.match(self.folded, pos, limit)
+        if verb and self.folded.startswith("的", verb.end()):
+            return None  # 由联席会议授权的第三方机构: the unit qualifies a noun, it does not act
+        head = lex.modals.match(self.folded, pos, limit).end()
+        if lex.lead_word.match(self.folded, head, limit) or lex.with_word.match(self.folded, head, limit):
+            return "lead"
+        if lex.cooperate_word.match(self.folded, head, limit):
+            return "cooperate"
+        return "responsible"
+
+    def _partners(self, pos: int, limit: int) -> list[str]:
+        """会同Y / 联合Y right after the subject (modals between allowed): Y cooperates."""
+        lex = _lexicon()
+        head = lex.modals.match(self.folded, pos, limit).end()
+        found = lex.with_word.match(self.folded, head, limit)
+        if not found:
+            return []
+        partners = self.read_units(found.end(), limit)
+        if partners:
+            return partners[0]
+        generic = self._generic_tail(found.end(), limit)
+        return [generic[0]] if generic else []
+
+
+def _add(roles: dict[str, list[str]], role: str, names: list[str]) -> None:
+    for name in names:
+        bucket = roles["generic" if is_generic(name) else role]
+        if all(normalise(name) != normalise(n) for n in bucket):
+            bucket.append(name)
+
+
+def _promote(roles: dict[str, list[str]], names: list[str]) -> None:
+    """The named ``names`` lead after all (a later 会同 / 牵头 in the sentence says so)."""
+    for name in names:
+        if name in roles["responsible"]:
+            roles["responsible"].remove(name)
+    _add(roles, "lead", names)
+
+
+def _assignment(start: int, end: int, roles: dict[str, list[str]]) -> Assignment:
+    """One unit, one role: a unit that leads somewhere in the sentence is not also listed as another."""
+    lead = roles["lead"]
+    cooperate = [n for n in roles["cooperate"] if n not in lead]
+    responsible = [n for n in roles["responsible"] if n not in lead and n not in cooperate]
+    if lead and responsible:  # 由X牵头，Y负责…: under a named lead the others cooperate
+        cooperate, responsible = cooperate + responsible, []
+    return Assignment(start, end, tuple(lead), tuple(cooperate), tuple(responsible), tuple(roles["generic"]))
+
+
+def find_assignments(
+    text: str, start: int, end: int, skip: Sequence[tuple[int, int]] = ()
+) -> list[Assignment]:
+    """The assignments of ``text[start:end]`` without document-defined names (see ``ProseReader``)."""
+    return ProseReader(text).assignments(start, end, skip)

@@ -1,0 +1,257 @@
+"""Unit names by shape: is this a unit, a collective phrase, and where does a list of units end?
+
+An open vocabulary: a unit is recognised by its ending (部, 局, 海关, 专班, 中心 …) and by what may
+precede it, as described in ``data/unit_shapes.toml`` and ``data/generic_units.txt``, never by
+membership of the alias table (``departments.py`` only canonicalises). Callers decide *where* a
+unit may stand (a list inside an attribution carrier, the subject of a sentence); this module only
+judges names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ingest.datafiles import read_lines, read_toml
+from ingest.text import fold
+
+# Separators of a name list. 和/及/与 are handled apart because they also occur inside names.
+LIST_SEPARATORS = "、，,；;"
+_CONJUNCTIONS = "和及与"
+# "X、Y等有关部门": 等 closes the named list; what follows it (有关部门, 相关单位 …) is generic.
+_ETC = "等"
+# The shortest name that can stand on its own after 和/及 ("和单位" in 有关部门和单位 is not a name).
+MIN_NAME_CHARS = 3
+# The longest unit name considered when reading a list (国家金融监督管理总局山东监管局 is 15).
+MAX_NAME_CHARS = 32
+# Lists of government levels that read as one collective name: 各区、市政府, 有关县（市、区）政府.
+_LEVEL = r"[省市县区镇乡](?:[（(][^）)]*[）)])?"
+_LEVEL_LIST = re.compile(rf"(?:各|有关|相关)?(?:{_LEVEL}、)+{_LEVEL}(?:人民)?政府")
+_WHITESPACE = re.compile(r"\s+")
+# A note in brackets after a name: 省发展改革委（省能源局）, 市政府（管委会）.
+_TRAILING_NOTE = re.compile(r"\([^()]*\)$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Shapes:
+    strong: tuple[str, ...]  # longest first
+    weak: tuple[str, ...]
+    category: tuple[str, ...]
+    prefixes: tuple[str, ...]
+    not_units: frozenset[str]
+    not_name_starts: tuple[str, ...]
+    collective_starts: tuple[str, ...]
+    min_specific: int
+    generic_contains: tuple[str, ...]
+    generic_exact: frozenset[str]
+    defined_name: re.Pattern[str]
+    places: tuple[str, ...]
+    specific_prefixes: tuple[str, ...]
+    back_references: tuple[str, ...]
+
+
+def _longest_first(words: list[str]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def shapes() -> Shapes:
+    data = read_toml("unit_shapes.toml")
+    contains, exact = [], set()
+    for line in read_lines("generic_units.txt"):
+        kind, _, phrase = line.partition(" ")
+        (contains.append if kind == "contains" else exact.add)(normalise(phrase))
+    return Shapes(
+        strong=_longest_first(data["strong_endings"]),
+        weak=_longest_first(data["weak_endings"]),
+        category=_longest_first(data["category_endings"]),
+        prefixes=_longest_first(data["prefixes"]),
+        not_units=frozenset(data["not_units"]),
+        not_name_starts=_longest_first(data["not_name_starts"]),
+        collective_starts=_longest_first(data["collective_starts"]),
+        min_specific=int(data["min_specific_chars"]),
+        generic_contains=tuple(contains),
+        generic_exact=frozenset(exact),
+        defined_name=re.compile(data["defined_name"]),
+        places=_longest_first(data["places"]),
+        specific_prefixes=_longest_first(data["specific_category_prefixes"]),
+        back_references=_longest_first(data["back_reference_endings"]),
+    )
+
+
+def normalise(name: str) -> str:
+    """The form names are compared in: folded (full-width to half-width), no white space."""
+    return _WHITESPACE.sub("", fold(name))
+
+
+def _core(name: str) -> str:
+    """The name without white space and without a trailing bracketed note."""
+    key = normalise(name)
+    while _TRAILING_NOTE.search(key):
+        key = _TRAILING_NOTE.sub("", key)
+    return key
+
+
+# Unit recognition runs on every candidate substring of every sentence; names repeat, so answers are kept.
+NAME_CACHE_SIZE = 1 << 16
+
+
+@lru_cache(maxsize=NAME_CACHE_SIZE)
+def is_generic(name: str) -> bool:
+    """A collective phrase (省有关部门, 各市政府, 相关部门及各地区, 行业主管部门) that names no one unit."""
+    key, s = _core(name), shapes()
+    if not key:
+        return False
+    if key in s.generic_exact or any(marker in key for marker in s.generic_contains):
+        return True
+    if key.startswith(s.collective_starts):
+        return True
+    return key.endswith(s.category) and key not in s.not_units and not key.startswith(s.specific_prefixes)
+
+
+def _ending(key: str) -> tuple[str, bool] | None:
+    """The longest unit ending of ``key`` (实验室 before 室) and whether it is strong, or None.
+
+    A collective ending counts as strong after a specific prefix (国务院法制机构, 国务院教育行政部门).
+    """
+    s = shapes()
+    found = [(e, True) for e in s.strong if key.endswith(e)] + [(e, False) for e in s.weak if key.endswith(e)]
+    if key.startswith(s.specific_prefixes):
+        found += [(e, True) for e in s.category if key.endswith(e)]
+    return max(found, key=lambda f: len(f[0])) if found else None
+
+
+@lru_cache(maxsize=NAME_CACHE_SIZE)
+def looks_like_unit(name: str) -> bool:
+    """True when ``name`` has the shape of one unit's name (省大数据局, 济南海关, 青岛海洋科技中心).
+
+    Collective phrases are not units (see ``is_generic``); a bracketed note after the name is ignored.
+    """
+    key, s = _core(name), shapes()
+    if not key or not _CJK.search(key) or key in s.not_units or is_generic(key):
+        return False
+    if key.startswith(s.not_name_starts) or len(key) > MAX_NAME_CHARS:
+        return False
+    found = _ending(key)
+    if found is None:
+        return False
+    ending, strong = found
+    if any(len(word) > len(ending) and key.endswith(word) for word in s.not_units):
+        return False
+    return len(key) - len(ending) >= (1 if strong else s.min_specific)
+
+
+def places() -> frozenset[str]:
+    """Place names that open unit names (provinces, cities, districts), from ``data/unit_shapes.toml``."""
+    return frozenset(shapes().places)
+
+
+def has_strong_ending(name: str) -> bool:
+    """The name ends like a government or Party body (部, 局, 委员会 …), not like 中心 or 实验室."""
+    found = _ending(_core(name))
+    return bool(found and found[1])
+
+
+def is_clearly_named(name: str) -> bool:
+    """A unit whose name opens with its level or place (国家…, 省…, 济南…): safe as a sentence's subject."""
+    key, s = _core(name), shapes()
+    return looks_like_unit(key) and key.startswith(s.prefixes + s.places)
+
+
+def without_definition(name: str) -> str:
+    """``name`` without a trailing definition note: X（以下简称Y） -> X."""
+    found = shapes().defined_name.search(name)
+    return name[: found.start()] if found and name[found.end() :].strip() == "" else name
+
+
+def defined_names(text: str) -> dict[str, str]:
+    """Names the document defines for units, short -> full (full "" when it is not found):
+
+    * "济南市…联席会议（以下简称联席会议）": 联席会议 -> 济南市…联席会议, and the full name itself;
+    * a body named in full once (…部际联席会议, …工作领导小组) makes its ending alone (联席会议,
+      领导小组) a name for it, and the ending + 办公室 one for its office.
+    """
+    found: dict[str, str] = {}
+    for match in shapes().defined_name.finditer(text):
+        full = _name_before(text, match.start())
+        if full or looks_like_unit(match["short"]):
+            found.setdefault(match["short"], full)
+            if full:
+                found.setdefault(full, full)
+    for ending in shapes().back_references:
+        at = text.find(ending)
+        while at != -1 and not (at > 0 and _CJK.match(text[at - 1])):
+            at = text.find(ending, at + 1)
+        if at != -1:
+            full = _name_before(text, at + len(ending))
+            found.setdefault(ending, full)
+            found.setdefault(ending + "办公室", full + "办公室" if full else "")
+    return found
+
+
+def _name_before(text: str, end: int) -> str:
+    """The unit name that ends at ``end``, opening with a level or place word; "" when there is none."""
+    phrase = re.split(r"[，,。；;：:、\s“”《》()（）]", text[max(0, end - MAX_NAME_CHARS) : end])[-1]
+    s = shapes()
+    starts = [i for i in range(len(phrase)) if phrase[i:].startswith(s.prefixes + s.places)]
+    return next((phrase[i:] for i in starts if looks_like_unit(phrase[i:])), "")
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split on list separators outside brackets and outside 各区、市政府-style level lists."""
+    protected = {m.start() + i for m in _LEVEL_LIST.finditer(text) for i in range(len(m.group()))}
+    parts, depth, current = [], 0, []
+    for offset, char in enumerate(text):
+        if char in "（(":
+            depth += 1
+        elif char in "）)" and depth:
+            depth -= 1
+        if char in LIST_SEPARATORS and depth == 0 and offset not in protected:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [p for p in (_WHITESPACE.sub("", part) for part in parts) if p]
+
+
+def _split_etc(name: str) -> list[str]:
+    """省教育厅等有关部门 -> 省教育厅, 有关部门; a trailing 等 is dropped."""
+    head, sep, tail = name.partition(_ETC)
+    if not sep or not looks_like_unit(head):
+        return [name]
+    return [head, tail] if tail else [head]
+
+
+def _split_conjunction(name: str) -> list[str]:
+    """Split on 和/及/与 only between two whole names: 工业和信息化厅 and 有关部门和单位 stay whole."""
+    for offset, char in enumerate(name):
+        if char not in _CONJUNCTIONS or offset == 0:
+            continue
+        left, right = name[:offset], name[offset + 1 :]
+        if is_generic(left) or not looks_like_unit(left):
+            continue
+        if is_generic(right) or (len(right) >= MIN_NAME_CHARS and looks_like_unit(right)):
+            return [left, *_split_conjunction(right)]
+    return [name]
+
+
+def split_units(text: str) -> list[str]:
+    """The unit names of a list as printed (white space from line breaks removed), in order."""
+    names: list[str] = []
+    for part in _split_top_level(text):
+        for piece in _split_etc(part):
+            names.extend(_split_conjunction(piece))
+    return [n for n in names if n]
+
+
+def is_unit_list(names: list[str]) -> bool:
+    """Every name is a unit or a collective phrase, and there is at least one."""
+    return bool(names) and all(is_generic(n) or looks_like_unit(n) for n in names)
+
+
+def names_a_unit(names: list[str]) -> bool:
+    """At least one of ``names`` is a unit rather than a collective phrase."""
+    return any(not is_generic(n) for n in names)
