@@ -466,8 +466,6 @@ def answer_question(query: Query, retriever: Retriever, top_k: int, doc_id: str 
     return answer
 
 
-
-
 def clause_text_without_attribution(clause: Clause) -> str:
     """The clause text with its bracketed attributions cut out (for the 任务分工表)."""
     pieces, cursor = [], clause.start

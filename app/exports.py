@@ -199,8 +199,9 @@ def _docx_landscape_a4(document: Any) -> None:
     section.top_margin = section.bottom_margin = Cm(2.0)
 
 
-def _docx_cell(cell: _Cell, text: str, width_cm: float, font: str, *, bold: bool = False,
-               centred: bool = False) -> None:
+def _docx_cell(
+    cell: _Cell, text: str, width_cm: float, font: str, *, bold: bool = False, centred: bool = False
+) -> None:
     cell.width = Cm(width_cm)
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     paragraph = cell.paragraphs[0]

@@ -512,9 +512,17 @@ def task_rows(clauses: Sequence[StoredClause]) -> list[TaskRow]:
             continue
         lead = answering.printed(c.departments("lead")) or answering.printed(c.departments("responsible"))
         cooperate = (*answering.printed(c.departments("cooperate")), *c.generic)
-        deadline = "；".join(answering.target_display(t) for t in c.targets)
-        content = answering.clause_text_without_attribution(c).removeprefix(c.number).strip()  # 序号 has it
-        rows.append(TaskRow(len(rows) + 1, c.heading, content, lead, cooperate, deadline, stored.clause_id))
+        if c.cells:  # a row of the document's own task table: its cells as printed
+            task, content, deadline = c.cell("task") or c.heading, c.cell("content"), c.deadline
+        else:
+            task, deadline = (
+                c.heading,
+                c.deadline or "；".join(answering.target_display(t) for t in c.targets),
+            )
+            content = (
+                answering.clause_text_without_attribution(c).removeprefix(c.number).strip()
+            )  # 序号 has it
+        rows.append(TaskRow(len(rows) + 1, task, content, lead, cooperate, deadline, stored.clause_id))
     return rows
 
 

@@ -49,7 +49,7 @@ CREATE TABLE clauses (
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
     idx INTEGER NOT NULL, path TEXT, number TEXT, level INTEGER, heading TEXT, text TEXT,
     start INTEGER, "end" INTEGER, parent INTEGER, page_start INTEGER, page_end INTEGER, unparsed TEXT,
-    UNIQUE (doc_id, idx));
+    cells TEXT, UNIQUE (doc_id, idx));
 CREATE TABLE attributions (
     clause_id INTEGER NOT NULL REFERENCES clauses(clause_id) ON DELETE CASCADE,
     seq INTEGER NOT NULL, raw TEXT, start INTEGER, "end" INTEGER, scope_start INTEGER,
@@ -75,7 +75,7 @@ CREATE INDEX targets_year ON targets(year);
 _META_FIELDS = ("title", "issuer", "doc_number", "date", "recipients", "public_status", "index_number")
 _CLAUSE_COLUMNS = (
     "c.clause_id, c.doc_id, d.title, d.doc_number, c.idx, c.path, c.number, c.level, c.heading, c.text,"
-    ' c.start, c."end", c.parent, c.page_start, c.page_end, c.unparsed'
+    ' c.start, c."end", c.parent, c.page_start, c.page_end, c.unparsed, c.cells'
 )
 
 
@@ -207,7 +207,7 @@ class ClauseStore:
     def _insert_clause(self, doc_id: str, c: Clause) -> None:
         cursor = self._db.execute(
             'INSERT INTO clauses (doc_id, idx, path, number, level, heading, text, start, "end", parent,'
-            " page_start, page_end, unparsed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " page_start, page_end, unparsed, cells) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 doc_id,
                 c.index,
@@ -222,6 +222,7 @@ class ClauseStore:
                 c.page_start,
                 c.page_end,
                 _dumps([(u.raw, u.start, u.end) for u in c.unparsed]),
+                _dumps(c.cells),
             ),
         )
         clause_id = cursor.lastrowid
@@ -427,12 +428,13 @@ class ClauseStore:
         attributions = self._attributions(ids)
         targets = self._targets(ids)
         out = []
-        for clause_id, doc_id, title, doc_number, *fields, unparsed in rows:
+        for clause_id, doc_id, title, doc_number, *fields, unparsed, cells in rows:
             clause = Clause(
                 *fields,
                 attributions=attributions.get(clause_id, ()),  # type: ignore[arg-type]
                 targets=targets.get(clause_id, ()),  # type: ignore[arg-type]
                 unparsed=tuple(Unparsed(*u) for u in json.loads(unparsed or "[]")),  # type: ignore[arg-type]
+                cells=tuple(tuple(cell) for cell in json.loads(cells or "[]")),  # type: ignore[arg-type]
             )
             out.append(StoredClause(clause_id, doc_id, title or "", doc_number or "", clause))  # type: ignore[arg-type]
         return out

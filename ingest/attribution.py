@@ -236,11 +236,7 @@ class Tagger:
         if not carrier.bracket:
             return None
         names = split_units(inner)
-        if (
-            _is_trailing(self.text, carrier, end)
-            and self.is_unit_list(names)
-            and not all(map(is_generic, names))
-        ):
+        if self._bare_list(carrier, end, names):
             return self.attribution(inner, span, scope, _assign([("responsible", names)], False), "bracket")
         sentences = self.prose.assignments(carrier.inner_start, carrier.inner_end)
         if len(sentences) == 1:

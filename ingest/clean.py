@@ -28,6 +28,7 @@ from itertools import pairwise
 from ingest.model import CleanDocument, RawDocument
 from ingest.numbering import match_number
 from ingest.roles import has_role_word
+from ingest.tables import flat_table_lines
 from ingest.text import apply_edits, is_letter_spaced, normalize_punctuation, punctuation_edits, squeeze
 
 # Readers whose text is already one paragraph per line (structure from the markup, never wrapped).
@@ -273,10 +274,15 @@ def wrap_width(lines: Sequence[Line]) -> int:
 def join_paragraphs(lines: Sequence[Line], wrapped: bool) -> list[list[Line]]:
     """Group lines into paragraphs: a soft line break continues the paragraph."""
     width = wrap_width(lines) if wrapped else 0
+    cells = flat_table_lines([line.text for line in lines])  # a flattened table: a cell a line
     paragraphs: list[list[Line]] = []
     for i, line in enumerate(lines):
         following = lines[i + 1].text if i + 1 < len(lines) else ""
-        if paragraphs and not breaks_before(lines[i - 1].text, line.text, following, width):
+        if (
+            paragraphs
+            and i not in cells
+            and not breaks_before(lines[i - 1].text, line.text, following, width)
+        ):
             paragraphs[-1].append(line)
         else:
             paragraphs.append([line])

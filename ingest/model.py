@@ -137,6 +137,12 @@ class Clause:
     attributions: tuple[Attribution, ...] = ()
     targets: tuple[Target, ...] = ()
     unparsed: tuple[Unparsed, ...] = ()
+    # A clause made from a task-table row: its cells by column (序号 number, 重点任务 task, 主要内容
+    # content, 牵头单位 lead, …, 完成时限 deadline), as printed.
+    cells: tuple[tuple[str, str], ...] = ()
+
+    def cell(self, column: str) -> str:
+        return dict(self.cells).get(column, "")
 
     def departments(self, role: str) -> tuple[Department, ...]:
         """Departments with ``role`` over all attributions of the clause, first-seen order."""

@@ -53,6 +53,7 @@ def _tag(
         clause,
         attributions=tagged.attributions,
         unparsed=tagged.unparsed,
+        cells=tuple((kind, cell.text) for kind, cell in row.cells.items()) if row else (),
         targets=find_targets(text, clause.start, clause.end),
         page_start=clean.page_at(clause.start),
         page_end=clean.page_at(max(clause.start, clause.end - 1)),

@@ -63,6 +63,7 @@ class _Lexicon:
     request: re.Pattern[str]
     opener: re.Pattern[str]
     time_opener: re.Pattern[str]
+    introducer: re.Pattern[str]  # ends where a name may start inside a sub-clause
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -88,6 +89,7 @@ def _lexicon() -> _Lexicon:
         request=re.compile(_alternation(p["request"])),
         opener=re.compile(f"(?:{_alternation(p['openers'])})[，,]"),
         time_opener=re.compile(p["time_opener"]),
+        introducer=re.compile(f"(?:{_alternation(p['introducers'])})$"),
     )
 
 
@@ -102,15 +104,12 @@ class ProseReader:
         self.folded = fold_width(self.text)
 
     def assignments(self, start: int, end: int, skip: Sequence[tuple[int, int]] = ()) -> list[Assignment]:
-        """One assignment per sentence of ``text[start:end]``; sentences overlapping ``skip`` spans
-        (carriers already read as brackets or labels) are left out."""
-        out = []
+        """The assignments of ``text[start:end]``: one per task, that is per sentence, or per part of a
+        sentence that gives another subject another task (X负责A，Y负责B). ``skip`` spans (carriers
+        already read as brackets or labels) are not read again."""
+        out: list[Assignment] = []
         for sentence_start, sentence_end in self._sentences(start, end):
-            if any(a < sentence_end and sentence_start < b for a, b in skip):
-                continue
-            found = self._sentence(sentence_start, sentence_end)
-            if found:
-                out.append(found)
+            out += self._sentence(sentence_start, sentence_end, skip)
         return out
 
     # -- sentences ------------------------------------------------------------------------------
@@ -124,17 +123,50 @@ class ProseReader:
             spans.append((begin, end))
         return [(a, b) for a, b in spans if self.text[a:b].strip()]
 
-    def _sentence(self, start: int, end: int) -> Assignment | None:
+    def _sub_clauses(self, start: int, end: int, skip: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """(start, stop) of the parts of a sentence a subject may open: after ，/： and after a carrier,
+        each stopping before the next one or before a carrier."""
+
+        def inside(i: int) -> bool:
+            return any(a <= i < b for a, b in skip)
+
+        starts = [start] + [
+            i + 1 for i in range(start, end) if self.text[i] in _CLAUSE_START and not inside(i)
+        ]
+        starts = sorted(
+            {*starts, *(b for _, b in skip if start < b < end)} - {i for i in range(start, end) if inside(i)}
+        )
+        out: list[tuple[int, int]] = []
+        for pos, following in zip(starts, [*starts[1:], end + 1][: len(starts)], strict=True):
+            stop = min([following - 1, end, *(a for a, _ in skip if pos <= a < end)])
+            if stop > pos:
+                out.append((pos, stop))
+        return out
+
+    def _sentence(self, start: int, end: int, skip: Sequence[tuple[int, int]]) -> list[Assignment]:
         if grammar().past.search(self.folded, start, end):
-            return None
-        roles: dict[str, list[str]] = {"lead": [], "cooperate": [], "responsible": [], "generic": []}
-        starts = [start] + [i + 1 for i in range(start, end) if self.text[i] in _CLAUSE_START]
+            return []
+        groups: list[tuple[int, dict[str, list[str]]]] = [(start, _empty_roles())]
         last: list[str] = []  # the sentence's latest subject, for a later "，会同Y…" without one
-        for pos, stop in zip(starts, [*(s - 1 for s in starts[1:]), end], strict=True):
-            last = self._sub_clause(self._skip_number(pos, stop), stop, roles, last)
-        if not any(roles[r] for r in ROLE_NAMES):
-            return None
-        return _assignment(start, end, roles)
+        for pos, stop in self._sub_clauses(start, end, skip):
+            reading = self._read(self._skip_number(pos, stop), stop, last)
+            roles = groups[-1][1]
+            if reading.role in ("lead", "responsible") and (roles["lead"] or roles["responsible"]):
+                groups.append((pos, _empty_roles()))  # another subject, another task
+                roles = groups[-1][1]
+            if reading.role:
+                _add(roles, reading.role, reading.names)
+                last = reading.names
+            if reading.promote:
+                _promote(roles, last)
+            _add(roles, "cooperate", reading.partners)
+            _add(roles, "lead", reading.inside_lead)
+        ends = [g[0] for g in groups[1:]] + [end]
+        return [
+            _assignment(group_start, stop, roles)
+            for (group_start, roles), stop in zip(groups, ends, strict=True)
+            if any(roles[r] for r in ROLE_NAMES)
+        ]
 
     def _skip_number(self, pos: int, end: int) -> int:
         """Past white space and an item number (3．, （二）) that opens the sub-clause."""
@@ -143,31 +175,22 @@ class ProseReader:
         number = match_number(self.text[pos:end])
         return pos + number.body if number else pos
 
-    def _sub_clause(self, pos: int, stop: int, roles: dict[str, list[str]], last: list[str]) -> list[str]:
-        """Read one sub-clause (up to the next ，/：); return the subject it leaves for the next ones."""
+    def _read(self, pos: int, stop: int, last: list[str]) -> _Reading:
+        """What one sub-clause says: its subject and role, the partners it names, whether it makes the
+        sentence's previous subject the lead (…，会同有关部门…), units that lead inside it."""
         lex = _lexicon()
         request = lex.request.match(self.folded, pos, stop)
         if request:
             found = self._subject(request.end(), stop)
-            if found:
-                _add(roles, "responsible", found[0])
-            return found[0] if found else last
+            return _Reading("responsible", found[0]) if found else _Reading()
         found = self._subject(pos, stop) or self._agent(pos, stop)
         if found:
             names, after = found
             role = self._role_after(after, stop)
-            if role is not None:
-                _add(roles, role, names)
-                _add(roles, "cooperate", self._partners(after, stop))
-                return names
-            return last
+            return _Reading(role, names, self._partners(after, stop)) if role else _Reading()
         if last and self._continues_as_lead(pos, stop):  # 省大数据局要…，会同有关部门…: it leads
-            _promote(roles, last)
-            _add(roles, "cooperate", self._partners(pos, stop))
-        lead = self._lead_inside(pos, stop)  # 建立国家发展改革委牵头、…参加的联席会议机制
-        if lead:
-            _add(roles, "lead", lead)
-        return last
+            return _Reading(partners=self._partners(pos, stop), promote=True)
+        return _Reading(inside_lead=self._lead_inside(pos, stop))  # 建立国家发展改革委牵头的…机制
 
     def _agent(self, pos: int, stop: int) -> tuple[list[str], int] | None:
         """由X… anywhere in the sub-clause (本办法由X负责解释, 评价机构由X负责遴选)."""
@@ -187,9 +210,12 @@ class ProseReader:
 
     def _lead_inside(self, pos: int, stop: int) -> list[str]:
         """Units right before a lead word inside the sub-clause, the earliest clear reading."""
-        for match in _lexicon().lead_word.finditer(self.folded, pos + 1, stop):
+        lex = _lexicon()
+        for match in lex.lead_word.finditer(self.folded, pos + 1, stop):
             for begin in range(max(pos, match.start() - 4 * MAX_NAME_CHARS), match.start()):
-                found = self.read_units(begin, match.start() + 1)
+                if begin > pos and not lex.introducer.search(self.folded, pos, begin):
+                    continue  # a name starts the sub-clause or follows 建立/成立…, never mid-list
+                found = self.read_units(begin, stop)
                 if found and found[1] == match.start() and self._all_clear(found[0]):
                     return found[0]
         return []
@@ -247,8 +273,10 @@ class ProseReader:
                 if not depth:
                     break
                 depth -= 1
-            elif char in _NOT_IN_NAME and not depth:
-                break
+            elif not depth and (
+                char in _NOT_IN_NAME or (char == "由" and self.text[offset - 1 : offset] != "自")
+            ):
+                break  # 本办法由X负责: 由 opens the agent (only 自由贸易试验区 has it inside a name)
             if not depth and self._is_unit(self.text[pos : offset + 1]):
                 ends.append(offset + 1)
         return ends
@@ -270,14 +298,13 @@ class ProseReader:
         return ([], end) if self._follows(end, limit) else None
 
     def _generic_tail(self, pos: int, limit: int) -> tuple[str, int] | None:
-        """The longest collective phrase at ``pos`` (有关部门, 相关部门及各地区) that a verb follows."""
-        best = None
+        """The shortest collective phrase at ``pos`` (有关部门, 相关部门及各地区) that a verb follows."""
         for end in range(pos + 1, min(limit, pos + MAX_NAME_CHARS) + 1):
             if self.text[end - 1] in _NOT_IN_NAME:
                 break
             if is_generic(self.text[pos:end]) and self._follows(end, limit):
-                best = (self.text[pos:end], end)
-        return best
+                return self.text[pos:end], end
+        return None
 
     def _follows(self, pos: int, limit: int) -> bool:
         lex = _lexicon()
@@ -315,6 +342,19 @@ class ProseReader:
             return partners[0]
         generic = self._generic_tail(found.end(), limit)
         return [generic[0]] if generic else []
+
+
+@dataclass(frozen=True)
+class _Reading:
+    role: str | None = None
+    names: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    promote: bool = False
+    inside_lead: list[str] = field(default_factory=list)
+
+
+def _empty_roles() -> dict[str, list[str]]:
+    return {"lead": [], "cooperate": [], "responsible": [], "generic": []}
 
 
 def _add(roles: dict[str, list[str]], role: str, names: list[str]) -> None:

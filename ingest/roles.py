@@ -56,7 +56,10 @@ def grammar() -> Grammar:
         verb_role=verb_role,
         label=re.compile(f"(?P<stem>{stems}){qualifier}(?:{nouns})[:：]"),
         label_role=label_role,
-        designation=re.compile(f"为(?P<stem>{stems}){qualifier}(?:{nouns})"),
+        # 为牵头单位 / 为…的核发主管单位: a label without its colon, after an optional "…的"
+        designation=re.compile(
+            f"为(?:[^，,。；;]{{0,24}}?的)?{qualifier}(?P<stem>{stems}){qualifier}(?:{nouns})"
+        ),
         deadline=re.compile(f"(?:{_alternation(labels['deadline'])})[:：]"),
         other_label=re.compile(f"[\u4e00-\u9fff]{{2,{int(labels['other_label_max'])}}}[:：]"),
         convention=re.compile(data["convention"]["first_listed_lead"]),

@@ -87,31 +87,36 @@ def _headings(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> l
     """Every line of ``text[start:end]`` that starts with a plausible item number, in order."""
     found: list[_Heading] = []
     last_value: dict[int, int] = {}  # rank -> last accepted value at that rank
+    fresh: set[int] = set()  # ranks whose list may restart: a higher level began since their last item
     offset = start
     for line in text[start:end].splitlines(keepends=True):
         number = match_number(line)
         inside_table = any(a <= offset < b for a, b in skip)
-        if number and not inside_table and _continues_sequence(number, last_value):
-            last_value[number.level.rank] = number.value
-            stripped = line.rstrip("\r\n")
-            line_end = offset + len(stripped)
+        if number and not inside_table and _continues_sequence(number, last_value, fresh):
+            rank = number.level.rank
+            last_value[rank] = number.value
+            fresh.discard(rank)
+            fresh.update(r for r in last_value if r > rank)
+            line_end = offset + len(line.rstrip("\r\n"))
             found.append(_Heading(number, offset + number.start, offset + number.body, line_end))
         offset += len(line)
     return found
 
 
-def _continues_sequence(number: ItemNumber, last_value: dict[int, int]) -> bool:
+def _continues_sequence(number: ItemNumber, last_value: dict[int, int], fresh: set[int]) -> bool:
     """A heading is item 1 of a new list or comes shortly after the last item of its level.
 
     The last value is kept across parents because some documents number items through the whole
-    document (国办发〔2020〕45号 numbers 1．-20． across seven （一）groups).
+    document (国办发〔2020〕45号 numbers 1．-20． across seven （一）groups); under a new parent a list
+    may also restart with its first items lost ((二) with no (一), an OCR slip).
     """
     previous = last_value.get(number.level.rank)
     if number.value == 1:
         return True
-    if previous is None:  # a list whose first items were lost in extraction
-        return number.value <= 1 + MAX_SEQUENCE_GAP
-    return previous < number.value <= previous + MAX_SEQUENCE_GAP
+    restart = previous is None or number.level.rank in fresh  # a list whose first items were lost
+    if restart and number.value <= 1 + MAX_SEQUENCE_GAP:
+        return True
+    return previous is not None and previous < number.value <= previous + MAX_SEQUENCE_GAP
 
 
 def _heading_text(line: str) -> str:

@@ -10,6 +10,7 @@ Pure: text in, ``TaskTable`` values (with offsets into the text) out.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,6 +28,8 @@ MAX_HEADER_CHARS = 10
 _ROW_NUMBER = re.compile(r"^\s*(?P<num>[0-9]{1,3})[.、]?\s*$")
 _DEADLINE_SHAPE = re.compile(r"[0-9]{4}年|年底|月底|季度|长期|持续|常态化|前$|年内")
 _LINE = re.compile(r"[^\n]*\n?")
+# A flattened table ends where the next appendix (or the 版记) begins.
+_TABLE_ENDS = ("附件", "抄送")
 
 
 @dataclass(frozen=True)
@@ -145,20 +148,49 @@ def _row(kinds: list[str], cells: list[Cell], span: tuple[int, int]) -> TableRow
     return TableRow(number, span[0], span[1], by_kind)
 
 
-def _flat_table(text: str, lines: list[tuple[int, int]], i: int) -> TaskTable | None:
-    """A header of single-cell lines (序号 / 重点任务 / … / 牵头单位), then rows opened by their 序号."""
+def flat_header_width(cells: Sequence[str]) -> int:
+    """How many of the first ``cells`` (lines) form the header of a flattened task table, else 0."""
     kinds: list[str] = []
-    for span in lines[i : i + MAX_FLAT_COLUMNS]:
-        cell = text[span[0] : span[1]].strip()
-        if not _could_be_header_cell(cell) or (kinds and column_kind(cell) == "number"):
+    for cell in cells[:MAX_FLAT_COLUMNS]:
+        cell = cell.strip()
+        if (
+            not _could_be_header_cell(cell)
+            or _ROW_NUMBER.match(cell)
+            or (kinds and column_kind(cell) == "number")
+        ):
             break
         kinds.append(column_kind(cell))
-    if len(kinds) < 3 or kinds[0] != "number" or not _is_header(kinds):
+    return len(kinds) if len(kinds) >= 3 and kinds[0] == "number" and _is_header(kinds) else 0
+
+
+def flat_table_lines(lines: Sequence[str]) -> set[int]:
+    """Indices of the lines of flattened task tables: from the header to the next 附件 line or the end.
+
+    The clean-up keeps these as lines (a cell is a line), where it would otherwise join short lines
+    into paragraphs."""
+    found: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if flat_header_width(lines[i : i + MAX_FLAT_COLUMNS]):
+            end = next(
+                (k for k in range(i + 1, len(lines)) if lines[k].lstrip().startswith(_TABLE_ENDS)), len(lines)
+            )
+            found.update(range(i, end))
+            i = end
+        i += 1
+    return found
+
+
+def _flat_table(text: str, lines: list[tuple[int, int]], i: int) -> TaskTable | None:
+    """A header of single-cell lines (序号 / 重点任务 / … / 牵头单位), then rows opened by their 序号."""
+    width = flat_header_width([text[a:b] for a, b in lines[i : i + MAX_FLAT_COLUMNS]])
+    if not width:
         return None
-    starts = [k for k in range(i + len(kinds), len(lines)) if _ROW_NUMBER.match(text[slice(*lines[k])])]
+    kinds = [column_kind(text[slice(*span)]) for span in lines[i : i + width]]
+    starts = [k for k in range(i + width, len(lines)) if _ROW_NUMBER.match(text[slice(*lines[k])])]
     rows = []
     for first, following in zip(starts, [*starts[1:], None], strict=True):
-        body = [s for s in lines[first + 1 : following if following else first + len(kinds)] if s[1] > s[0]]
+        body = [s for s in lines[first + 1 : following if following else first + width] if s[1] > s[0]]
         row = _flat_row(text, kinds, lines[first], body)
         if row is not None:
             rows.append(row)

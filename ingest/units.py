@@ -49,6 +49,7 @@ class Shapes:
     defined_name: re.Pattern[str]
     places: tuple[str, ...]
     specific_prefixes: tuple[str, ...]
+    specific_endings: tuple[str, ...]
     back_references: tuple[str, ...]
 
 
@@ -77,6 +78,7 @@ def shapes() -> Shapes:
         defined_name=re.compile(data["defined_name"]),
         places=_longest_first(data["places"]),
         specific_prefixes=_longest_first(data["specific_category_prefixes"]),
+        specific_endings=_longest_first(data["specific_category_endings"]),
         back_references=_longest_first(data["back_reference_endings"]),
     )
 
@@ -102,13 +104,19 @@ NAME_CACHE_SIZE = 1 << 16
 def is_generic(name: str) -> bool:
     """A collective phrase (省有关部门, 各市政府, 相关部门及各地区, 行业主管部门) that names no one unit."""
     key, s = _core(name), shapes()
-    if not key:
+    if not key or key in s.collective_starts:  # a bare 各 / 相关 names nothing
         return False
     if key in s.generic_exact or any(marker in key for marker in s.generic_contains):
         return True
     if key.startswith(s.collective_starts):
         return True
-    return key.endswith(s.category) and key not in s.not_units and not key.startswith(s.specific_prefixes)
+    return key.endswith(s.category) and key not in s.not_units and not _specific(key)
+
+
+def _specific(key: str) -> bool:
+    """国务院教育行政部门: a government class ending after a prefix that makes it one body."""
+    s = shapes()
+    return key.startswith(s.specific_prefixes) and key.endswith(s.specific_endings)
 
 
 def _ending(key: str) -> tuple[str, bool] | None:
@@ -118,8 +126,8 @@ def _ending(key: str) -> tuple[str, bool] | None:
     """
     s = shapes()
     found = [(e, True) for e in s.strong if key.endswith(e)] + [(e, False) for e in s.weak if key.endswith(e)]
-    if key.startswith(s.specific_prefixes):
-        found += [(e, True) for e in s.category if key.endswith(e)]
+    if _specific(key):
+        found += [(e, True) for e in s.specific_endings if key.endswith(e)]
     return max(found, key=lambda f: len(f[0])) if found else None
 
 

@@ -20,24 +20,40 @@ CELL_PX = 24
 TIMELINE_COLUMNS = ["指标", "目标", "目标值", "单位", "限定", "时限", "年份", "条款", "牵头单位"]
 
 
-def heatmap(cells: Sequence[Mapping[str, str]], departments: Sequence[str], clauses: Sequence[str],
-            title: str) -> alt.Chart:
+def heatmap(
+    cells: Sequence[Mapping[str, str]], departments: Sequence[str], clauses: Sequence[str], title: str
+) -> alt.Chart:
     """Departments × clauses, one coloured square per role with its symbol (●/○/◐) on it."""
     frame = pd.DataFrame(list(cells), columns=["部门", "条款", "标题", "角色"])
     frame["符号"] = frame["角色"].map({ROLE_LABELS[r]: ROLE_SYMBOLS[r] for r in ROLE_LABELS})
     # labelOverlap=False: every department and clause must be named, not every other one.
-    x = alt.X("条款:N", sort=list(clauses), title=None,
-              axis=alt.Axis(labelAngle=-90, labelLimit=140, labelOverlap=False, labelFontSize=11))
-    y = alt.Y("部门:N", sort=list(departments), title=None,
-              axis=alt.Axis(labelLimit=240, labelOverlap=False, labelFontSize=12))
+    x = alt.X(
+        "条款:N",
+        sort=list(clauses),
+        title=None,
+        axis=alt.Axis(labelAngle=-90, labelLimit=140, labelOverlap=False, labelFontSize=11),
+    )
+    y = alt.Y(
+        "部门:N",
+        sort=list(departments),
+        title=None,
+        axis=alt.Axis(labelLimit=240, labelOverlap=False, labelFontSize=12),
+    )
     base = alt.Chart(frame).encode(x=x, y=y, tooltip=["部门:N", "条款:N", "标题:N", "角色:N"])
-    colour = alt.Color("角色:N", title="角色", scale=alt.Scale(domain=list(ROLE_COLOURS),
-                                                               range=list(ROLE_COLOURS.values())))
+    colour = alt.Color(
+        "角色:N", title="角色", scale=alt.Scale(domain=list(ROLE_COLOURS), range=list(ROLE_COLOURS.values()))
+    )
     squares = base.mark_rect(stroke="white").encode(color=colour)
     symbols = base.mark_text(color="white", fontSize=12).encode(text="符号:N")
-    return (squares + symbols).properties(
-        title=title, width=max(len(clauses), 1) * CELL_PX, height=max(len(departments), 1) * CELL_PX,
-    ).configure(font=FONT)
+    return (
+        (squares + symbols)
+        .properties(
+            title=title,
+            width=max(len(clauses), 1) * CELL_PX,
+            height=max(len(departments), 1) * CELL_PX,
+        )
+        .configure(font=FONT)
+    )
 
 
 def timeline(rows: Sequence[Mapping[str, object]]) -> alt.Chart:
@@ -50,8 +66,12 @@ def timeline(rows: Sequence[Mapping[str, object]]) -> alt.Chart:
     frame["年份"] = pd.to_numeric(frame["年份"])
     first, last = (int(frame["年份"].min()), int(frame["年份"].max())) if len(frame) else (2020, 2030)
     base = alt.Chart(frame).encode(
-        x=alt.X("年份:Q", title="截止年份", scale=alt.Scale(domain=[first - 2, last + 1]),
-                axis=alt.Axis(format="d", tickMinStep=1)),
+        x=alt.X(
+            "年份:Q",
+            title="截止年份",
+            scale=alt.Scale(domain=[first - 2, last + 1]),
+            axis=alt.Axis(format="d", tickMinStep=1),
+        ),
         y=alt.Y("指标:N", title=None, sort=alt.EncodingSortField("年份"), axis=alt.Axis(labelLimit=260)),
         tooltip=["指标:N", "目标:N", "时限:N", "条款:N", "牵头单位:N"],
     )

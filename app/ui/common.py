@@ -48,12 +48,19 @@ def pick_document(documents: Sequence[DocumentSummary], *, key: str, label: str 
     by_id = {d.doc_id: d for d in documents}
     wanted = st.query_params.get("doc")
     index = ids.index(wanted) if wanted in ids else 0
-    chosen = st.selectbox(label, ids, index=index, key=key,
-                          format_func=lambda doc_id: by_id[doc_id].title or doc_id)
+    chosen = st.selectbox(
+        label, ids, index=index, key=key, format_func=lambda doc_id: by_id[doc_id].title or doc_id
+    )
     st.query_params["doc"] = chosen
     return by_id[chosen]
 
 
 def csv_download(frame: pd.DataFrame, file_name: str, *, key: str) -> None:
-    st.download_button("下载 CSV", table_csv(frame), file_name=file_name, mime="text/csv",
-                       key=key, icon=":material/download:")
+    st.download_button(
+        "下载 CSV",
+        table_csv(frame),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+    )

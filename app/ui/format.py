@@ -156,9 +156,14 @@ def roles_markdown(hit: AnswerHit) -> str:
     return "　".join(parts) or "未写明牵头或配合单位"
 
 
-def filter_hits(hits: Iterable[AnswerHit], *, departments: Collection[str] | None = None,
-                role: str | None = None, year: str | None = None,
-                doc_years: Mapping[str, str] | None = None) -> list[AnswerHit]:
+def filter_hits(
+    hits: Iterable[AnswerHit],
+    *,
+    departments: Collection[str] | None = None,
+    role: str | None = None,
+    year: str | None = None,
+    doc_years: Mapping[str, str] | None = None,
+) -> list[AnswerHit]:
     """Hits that name one of ``departments`` (printed forms; a part of a name also matches) in any
     role, or in ``role``, and whose document is from ``year``. Empty criteria keep everything."""
     roles = [role] if role else list(ROLE_LABELS)
@@ -187,8 +192,13 @@ def role_names(roles: Iterable[str]) -> str:
 def department_rows(clauses: Iterable[DepartmentClause]) -> list[dict[str, str]]:
     """One row per ``services.DepartmentClause``: where the department appears and in which role."""
     return [
-        {"条款": c.path, "标题": c.heading, "角色": role_names(c.roles),
-         "文中写法": names(c.printed), "条款原文": c.text}
+        {
+            "条款": c.path,
+            "标题": c.heading,
+            "角色": role_names(c.roles),
+            "文中写法": names(c.printed),
+            "条款原文": c.text,
+        }
         for c in clauses
     ]
 
@@ -214,8 +224,12 @@ def heatmap_cells(matrix: Matrix) -> list[dict[str, str]]:
     by_id = {c.clause_id: c for c in matrix.clauses}
     cells = sorted(matrix.cells.items(), key=lambda item: order.get(item[0][1], len(order)))
     return [
-        {"部门": department, "条款": by_id[clause_id].path, "标题": by_id[clause_id].heading,
-         "角色": ROLE_LABELS[role]}
+        {
+            "部门": department,
+            "条款": by_id[clause_id].path,
+            "标题": by_id[clause_id].heading,
+            "角色": ROLE_LABELS[role],
+        }
         for (department, clause_id), role in cells
         if clause_id in by_id
     ]
@@ -230,10 +244,18 @@ def busiest(rows: Sequence[Mapping[str, object]], top: int = 3) -> str:
 def target_rows(targets: Iterable[TargetRow], leads: Mapping[int, str]) -> list[dict[str, object]]:
     """``services.TargetRow`` values as the 目标 table; ``leads`` maps clause_id -> lead names."""
     return [
-        {"指标": t.metric, "目标": t.quantity, "目标值": t.value,
-         "单位": t.unit, "限定": t.qualifier, "时限": t.timeframe,
-         "年份": str(t.year) if t.year else "", "条款": clause_label(t.path, t.heading),
-         "牵头单位": leads.get(t.clause_id, ""), "文件": t.doc_title}
+        {
+            "指标": t.metric,
+            "目标": t.quantity,
+            "目标值": t.value,
+            "单位": t.unit,
+            "限定": t.qualifier,
+            "时限": t.timeframe,
+            "年份": str(t.year) if t.year else "",
+            "条款": clause_label(t.path, t.heading),
+            "牵头单位": leads.get(t.clause_id, ""),
+            "文件": t.doc_title,
+        }
         for t in targets
     ]
 
@@ -241,10 +263,16 @@ def target_rows(targets: Iterable[TargetRow], leads: Mapping[int, str]) -> list[
 def document_rows(documents: Iterable[DocumentSummary]) -> list[dict[str, object]]:
     """``services.DocumentSummary`` values as the 文件库 table."""
     return [
-        {"标题": d.title or d.source, "发文机关": d.issuer, "文号": d.doc_number or MISSING,
-         "成文日期": d.date or MISSING,
-         "条款数": d.clauses, "分工条目数": d.attributions, "格式": d.format.upper(),
-         "文件名": d.source}
+        {
+            "标题": d.title or d.source,
+            "发文机关": d.issuer,
+            "文号": d.doc_number or MISSING,
+            "成文日期": d.date or MISSING,
+            "条款数": d.clauses,
+            "分工条目数": d.attributions,
+            "格式": d.format.upper(),
+            "文件名": d.source,
+        }
         for d in documents
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,25 @@ def test_printed_names_resolve_aliases(plan_kb: KnowledgeBase) -> None:
 
 def test_query_terms_are_the_searched_words(plan_kb: KnowledgeBase) -> None:
     assert plan_kb.query_terms("５G和千兆光网建设由哪些部门牵头？") == ["5g", "千兆", "光网", "建设"]
+
+
+def test_task_table_of_a_document_reproduces_its_own_table(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    import sys
+
+    from openpyxl import load_workbook
+
+    from app.exports import task_table_xlsx
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ingest"))
+    from task_tables import ROWS, docx_bytes
+
+    path = tmp_path / "task_plan.docx"
+    path.write_bytes(docx_bytes())
+    [outcome] = hash_kb.ingest([path])
+    rows = [r for r in hash_kb.task_table(outcome.doc_id) if r.task in {row[1] for row in ROWS}]
+    assert [(r.task, r.content, "、".join(r.lead), "、".join(r.cooperate), r.deadline) for r in rows] == [
+        (task, content, lead, cooperate, deadline) for _, task, content, lead, cooperate, deadline in ROWS
+    ]
+    sheet = load_workbook(io.BytesIO(task_table_xlsx(rows, "任务分工表"))).active
+    printed = [tuple(cell.value or "" for cell in row[1:]) for row in sheet.iter_rows(min_row=3)]
+    assert printed == [row[1:] for row in ROWS]

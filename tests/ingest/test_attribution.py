@@ -199,3 +199,53 @@ def test_levels_of_government_stay_one_generic_name() -> None:
         ["省财政厅"], generic=["各市、县（市、区）政府"]
     )
     assert states_first_listed_lead("以下各项任务中，排在第一位的单位为牵头单位")
+
+
+@pytest.mark.parametrize(
+    ("inner", "expected"),
+    [
+        ("负责部门：省科技厅、省教育厅；适用范围：全省", r(responsible=["省科技厅", "省教育厅"])),
+        ("分值10分，牵头考核单位：市大数据局", r(["市大数据局"])),
+        ("省工信厅牵头，省财政厅按职责分工配合", r(["省工信厅"], ["省财政厅"])),
+        ("责任处室：规划处、信息中心", r(responsible=["规划处", "信息中心"])),
+        ("济南海关牵头，省商务厅配合", r(["济南海关"], ["省商务厅"])),
+        ("交通运输部综合规划司牵头，科技司配合", r(["交通运输部综合规划司"], ["科技司"])),
+        (
+            "主责单位：市工作专班；协办单位：山东大学、中国电信青岛分公司",
+            r(["市工作专班"], ["山东大学", "中国电信青岛分公司"]),
+        ),
+    ],
+)
+def test_open_label_and_unit_vocabulary(inner: str, expected: dict[str, list[str]]) -> None:
+    assert roles(inner) == expected
+
+
+def test_deadline_label_in_a_bracket() -> None:
+    text = "１．建设平台。（牵头单位：省大数据局；完成时限：2024年底前）"
+    (found,) = find_attributions(text, 0, len(text))
+    assert (found.deadline, [d.printed for d in found.lead]) == ("2024年底前", ["省大数据局"])
+
+
+def test_bare_trailing_list_of_units() -> None:
+    text = "３．完善数据目录。（信息中心、规划处、各区县）"
+    (found,) = find_attributions(text, 0, len(text))
+    assert ([d.printed for d in found.responsible], found.generic) == (["信息中心", "规划处"], ("各区县",))
+    note = "报送国家发展改革委（产业发展司）。"  # a bracket naming the office of the unit before it
+    assert find_attributions(note, 0, len(note)) == ()
+
+
+def test_each_sentence_keeps_its_own_attribution() -> None:
+    text = "１．推进。建设平台（省大数据局牵头）。由省财政厅牵头，省大数据局配合，保障资金。"
+    first, second = find_attributions(text, 0, len(text))
+    assert ([d.printed for d in first.lead], first.carrier) == (["省大数据局"], "bracket")
+    assert ([d.printed for d in second.lead], [d.printed for d in second.cooperate]) == (
+        ["省财政厅"],
+        ["省大数据局"],
+    )
+    assert text[second.scope_start : second.scope_end] == "由省财政厅牵头，省大数据局配合，保障资金。"
+
+
+def test_unreadable_carrier_is_kept_for_review() -> None:
+    tagged = find_tagged("２．推进。加强协同（各牵头，相关配合）。", 0, 19)
+    assert tagged.attributions == ()
+    assert [u.raw for u in tagged.unparsed] == ["各牵头，相关配合"]

@@ -30,7 +30,7 @@ SD2023 = "shandong_2023_county_economy_plan_PDFTEXT.txt"
 
 COUNTS = {
     ANHUI: 51,  # 49 brackets, and two sentences: "…由省经济和信息化厅负责解释" and an X会同Y
-    GUOBANFA: 25,
+    GUOBANFA: 26,  # 25 brackets, and 建立国家发展改革委、国家卫生健康委牵头…的部际联席会议机制
     GUOFA: 17,  # 15 brackets, two sentences (人力资源社会保障部要统筹协调…)
     JINAN21: 29,
     JINAN22: 16,  # a 办法 in 第X条 style: duties written in sentences ("联席会议负责…")

@@ -25,6 +25,12 @@ from ingest.numbering import chinese_numeral, fold_width, match_number
         ("第一章  总 则", "chapter", 1),
         ("第十三条　道路测试主体申请", "article", 13),
         ("　　1．完善“健康码”管理", "arabic", 1),
+        ("1\ue010加快数字政府建设", "arabic", 1),  # a PDF font's glyph in place of the dot
+        ("2）推进试点。", "half_paren_arabic", 2),
+        ("3)推进试点。", "half_paren_arabic", 3),
+        ("一．总体要求", "chinese", 1),
+        ("第三项　审核", "numbered_item", 3),
+        ("第十条\u2002对通过审核的申报主体", "article", 10),  # an en space after the number
     ],
 )
 def test_styles(line: str, name: str, value: int) -> None:

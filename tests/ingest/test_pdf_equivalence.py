@@ -72,9 +72,6 @@ def test_pdf_clause_pages_are_real_page_numbers(from_pdf):
 def test_an_attribution_is_split_across_a_page_break(from_pdf):
     page_at = from_pdf.clean.page_at
     split = [
-        a.raw
-        for c in from_pdf.clauses
-        for a in c.attributions
-        if page_at(a.start) != page_at(a.end - 1)
+        a.raw for c in from_pdf.clauses for a in c.attributions if page_at(a.start) != page_at(a.end - 1)
     ]
     assert split, "the layout no longer splits an attribution across pages: the test proves nothing"

@@ -23,15 +23,21 @@ with st.sidebar:
     st.subheader("筛选")
     doc_id = st.selectbox("文件", [ALL, *titles], format_func=lambda d: titles.get(d, d), key="ask_doc")
     department = st.text_input("部门", key="ask_dept", placeholder="如 省发展改革委")
-    role = st.selectbox("角色", [ALL, *fmt.ROLE_LABELS], format_func=lambda r: fmt.ROLE_LABELS.get(r, r),
-                        key="ask_role")
+    role = st.selectbox(
+        "角色", [ALL, *fmt.ROLE_LABELS], format_func=lambda r: fmt.ROLE_LABELS.get(r, r), key="ask_role"
+    )
     years = sorted({d.date[:4] for d in documents if d.date}, reverse=True)
     year = st.selectbox("发文年份", [ALL, *years], key="ask_year")
     st.caption("部门、角色、年份筛选候选条款；“文件”限定检索范围。")
 
 with st.form("ask_form", border=False):
-    question = st.text_input("问题", value=st.query_params.get("q", ""), placeholder=EXAMPLE,
-                             label_visibility="collapsed", key="ask_question")
+    question = st.text_input(
+        "问题",
+        value=st.query_params.get("q", ""),
+        placeholder=EXAMPLE,
+        label_visibility="collapsed",
+        key="ask_question",
+    )
     st.form_submit_button("提问", type="primary", icon=":material/search:")
 
 question = question.strip()
@@ -47,10 +53,13 @@ except ServiceError as exc:  # an empty or overlong question, an index that cann
 cited = answer.hits[0] if answer.found and answer.hits else None
 doc_years = {d.doc_id: d.date[:4] for d in documents}
 department = department.strip()
-others = fmt.filter_hits([h for h in answer.hits if h is not cited],
-                         departments=kb.printed_names(department) if department else None,
-                         role=None if role == ALL else role, year=None if year == ALL else year,
-                         doc_years=doc_years)
+others = fmt.filter_hits(
+    [h for h in answer.hits if h is not cited],
+    departments=kb.printed_names(department) if department else None,
+    role=None if role == ALL else role,
+    year=None if year == ALL else year,
+    doc_years=doc_years,
+)
 terms = kb.query_terms(question)
 clauses = {s.clause_id: s.clause for s in kb.store.clauses_by_id(h.clause_id for h in answer.hits)}
 
@@ -63,22 +72,31 @@ def clause_html(hit: AnswerHit) -> str:
 
 def show_citation(hit: AnswerHit) -> None:
     # st.code has a copy button in its corner: one click puts the citation on the clipboard.
-    st.code(fmt.citation(hit.doc_title, hit.doc_number, hit.path, hit.heading, hit.text),
-            language=None, wrap_lines=True)
+    st.code(
+        fmt.citation(hit.doc_title, hit.doc_number, hit.path, hit.heading, hit.text),
+        language=None,
+        wrap_lines=True,
+    )
 
 
 def answer_card(hit: AnswerHit) -> None:
     with st.container(border=True):
         st.markdown(f"#### {fmt.headline(answer)}")
         if answer.intent == "dept" and answer.departments:
-            st.page_link("views/department.py", label="在“部门”页按文件查看全部条款",
-                         icon=":material/apartment:", query_params={"dept": answer.departments[0]})
+            st.page_link(
+                "views/department.py",
+                label="在“部门”页按文件查看全部条款",
+                icon=":material/apartment:",
+                query_params={"dept": answer.departments[0]},
+            )
         for column, role_name in zip(st.columns(3), fmt.ROLE_LABELS, strict=True):
             column.markdown(f"**{fmt.ROLE_SYMBOLS[role_name]} {fmt.ROLE_LABELS[role_name]}单位**")
             column.markdown("  \n".join(getattr(answer, role_name) or getattr(hit, role_name)) or "—")
         page = f"　第{hit.page}页" if hit.page else ""
-        st.markdown(f"**{fmt.clause_label(hit.path, hit.heading)}**　"
-                    f"{fmt.source_label(hit.doc_title, hit.doc_number)}{page}")
+        st.markdown(
+            f"**{fmt.clause_label(hit.path, hit.heading)}**　"
+            f"{fmt.source_label(hit.doc_title, hit.doc_number)}{page}"
+        )
         st.markdown(clause_html(hit), unsafe_allow_html=True)
         st.caption("引用（点右上角按钮复制）")
         show_citation(hit)

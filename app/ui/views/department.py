@@ -17,8 +17,14 @@ st.caption("选择或输入部门名称，简称也可以（如“省发改委�
 known = sorted(kb.store.department_names())
 wanted = st.query_params.get("dept", "")
 options = known if wanted in known or not wanted else [wanted, *known]
-name = st.selectbox("部门", options, index=options.index(wanted) if wanted else None, key="dept_name",
-                    placeholder="选择或输入部门名称", accept_new_options=True)
+name = st.selectbox(
+    "部门",
+    options,
+    index=options.index(wanted) if wanted else None,
+    key="dept_name",
+    placeholder="选择或输入部门名称",
+    accept_new_options=True,
+)
 if not name:
     st.stop()
 st.query_params["dept"] = name
@@ -44,7 +50,12 @@ for group in view.groups:
     rows = fmt.department_rows(group.clauses)
     all_rows += [{"文件": group.doc_title, **row} for row in rows]
     st.markdown(f"#### 《{group.doc_title}》　{len(rows)} 条")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=fmt.table_height(len(rows)),
-                 column_config={"条款原文": st.column_config.TextColumn(width="large")})
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        height=fmt.table_height(len(rows)),
+        column_config={"条款原文": st.column_config.TextColumn(width="large")},
+    )
 if all_rows:
     csv_download(pd.DataFrame(all_rows), f"{view.canonical}-条款.csv", key="dept_csv")

@@ -24,12 +24,15 @@ else:
     st.info("还没有文件。请在下方上传政策文件（PDF、Word、网页或文本）。")
 
 st.subheader("上传文件")
-st.caption(f"支持 PDF（需有文字层）、Word（DOCX）、网页（HTML）和文本（TXT），"
-           f"每个文件不超过 {MAX_UPLOAD_BYTES // 2**20} MB，可一次选择多个。"
-           "某个文件导入失败时会说明原因，其他文件和已有文件不受影响。")
+st.caption(
+    f"支持 PDF（需有文字层）、Word（DOCX）、网页（HTML）和文本（TXT），"
+    f"每个文件不超过 {MAX_UPLOAD_BYTES // 2**20} MB，可一次选择多个。"
+    "某个文件导入失败时会说明原因，其他文件和已有文件不受影响。"
+)
 with st.form("upload_form", clear_on_submit=True):
-    uploads = st.file_uploader("选择文件（可多选）", accept_multiple_files=True,
-                               type=["pdf", "docx", "html", "htm", "txt"])
+    uploads = st.file_uploader(
+        "选择文件（可多选）", accept_multiple_files=True, type=["pdf", "docx", "html", "htm", "txt"]
+    )
     submitted = st.form_submit_button("导入", type="primary", icon=":material/upload:")
 
 
@@ -42,8 +45,10 @@ def import_one(name: str, data: bytes) -> tuple[bool, str]:
     if outcome.status == "failed":
         return False, f"{name}：未导入。{outcome.error}"
     note = f"（{outcome.note}）" if outcome.note else ""
-    return True, (f"{name}：{STATUS_TEXT.get(outcome.status, outcome.status)}，"
-                  f"{outcome.clauses} 个条款，{outcome.attributions} 处分工。{note}")
+    return True, (
+        f"{name}：{STATUS_TEXT.get(outcome.status, outcome.status)}，"
+        f"{outcome.clauses} 个条款，{outcome.attributions} 处分工。{note}"
+    )
 
 
 if submitted and uploads:
@@ -62,8 +67,14 @@ for ok, message in st.session_state.pop("library_messages", []):  # shown once, 
 if documents:
     st.subheader("删除文件")
     titles = {d.doc_id: d.title or d.source for d in documents}
-    doomed = st.selectbox("要删除的文件", list(titles), format_func=titles.get, index=None,
-                          placeholder="选择文件", key="remove_doc")
+    doomed = st.selectbox(
+        "要删除的文件",
+        list(titles),
+        format_func=titles.get,
+        index=None,
+        placeholder="选择文件",
+        key="remove_doc",
+    )
     if doomed and st.button("删除……", key="remove_ask"):
         st.session_state["confirm_remove"] = doomed
     if doomed and st.session_state.get("confirm_remove") == doomed:

@@ -25,8 +25,10 @@ years = sorted({t.year for t in all_targets if t.year})  # ints: the service fil
 year = right.selectbox("截止年份", [ALL, *years], key="targets_year")
 targets = [t for t in all_targets if year == ALL or t.year == year]
 
-lead_of = {s.clause_id: fmt.names(s.clause.departments("lead") or s.clause.departments("responsible"))
-           for s in kb.store.clauses_by_id({t.clause_id for t in targets})}
+lead_of = {
+    s.clause_id: fmt.names(s.clause.departments("lead") or s.clause.departments("responsible"))
+    for s in kb.store.clauses_by_id({t.clause_id for t in targets})
+}
 rows = fmt.target_rows(targets, lead_of)
 st.markdown(f"**共 {len(rows)} 项目标**")
 if not rows:

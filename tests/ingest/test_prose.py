@@ -1,0 +1,74 @@
+"""Assignments written as sentences: the subject must be a named unit, the verb a duty."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.prose import ProseReader
+
+
+def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[str, ...], ...]]:
+    found = ProseReader(text, defined or {}).assignments(0, len(text))
+    return [(a.lead, a.cooperate, a.responsible, a.generic) for a in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("由省发展改革委牵头，省财政厅配合，建立工作机制。", [(("省发展改革委",), ("省财政厅",), (), ())]),
+        (
+            "国家发展改革委会同财政部、市场监管总局做好试点。",
+            [(("国家发展改革委",), ("财政部", "市场监管总局"), (), ())],
+        ),
+        ("请省商务厅做好统筹。", [((), (), ("省商务厅",), ())]),
+        ("工业和信息化部、国家发展改革委要加强指导。", [((), (), ("工业和信息化部", "国家发展改革委"), ())]),
+        ("国家卫生健康委要会同相关部门加强指导。", [(("国家卫生健康委",), (), (), ("相关部门",))]),
+        ("本办法由省大数据局负责解释。", [((), (), ("省大数据局",), ())]),
+        (
+            "市场监管总局要发挥牵头作用，会同各有关部门共同推进。",
+            [(("市场监管总局",), (), (), ("各有关部门",))],
+        ),
+        ("司法部要加强指导，会同有关部门进行监督检查。", [(("司法部",), (), (), ("有关部门",))]),
+        ("3月底前国家卫生健康委完成国家监测指标分析工作。", [((), (), ("国家卫生健康委",), ())]),
+        ("教育部为牵头单位。", [(("教育部",), (), (), ())]),
+        (
+            "建立国家发展改革委、国家卫生健康委牵头的部际联席会议机制。",
+            [(("国家发展改革委", "国家卫生健康委"), (), (), ())],
+        ),
+        ("国务院及各部门要完善决策机制。", [((), (), ("国务院",), ("各部门",))]),
+    ],
+)
+def test_assignments(text: str, expected: list) -> None:
+    assert roles(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2017年以来，工业和信息化部会同民政部先后印发了《规划》。",  # a past report
+        "推动工业大数据中心建设，优化算力布局。",  # a verb and its object, not a subject
+        "支持企业牵头建设平台。",  # a category
+        "各地区各部门要高度重视。",  # only collective subjects
+        "省重点实验室建设布局更加合理。",  # a facility as topic
+        "国家林业局为根节点。",  # 为 without a role
+        "发生变更的，由联席会议授权的第三方检测机构进行测试。",  # the unit qualifies a noun
+        "联席会议要求的其他材料。",
+    ],
+)
+def test_not_assignments(text: str) -> None:
+    assert roles(text, {"联席会议": ""}) == []
+
+
+def test_defined_names_can_be_subjects() -> None:
+    text = "联席会议负责组织受理、审核示范应用申请。联席会议办公室定期通报。"
+    assert roles(text, {"联席会议": "济南市联席会议", "联席会议办公室": ""}) == [
+        ((), (), ("联席会议",), ()),
+        ((), (), ("联席会议办公室",), ()),
+    ]
+    assert roles(text) == []  # without the document's definition the bare name is no unit
+
+
+def test_one_assignment_per_sentence_with_its_span() -> None:
+    text = "一、任务。省大数据局负责平台建设。省财政厅负责资金保障。"
+    found = ProseReader(text).assignments(0, len(text))
+    assert [text[a.start : a.end] for a in found] == ["省大数据局负责平台建设。", "省财政厅负责资金保障。"]
