@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from ingest.model import ROLES
@@ -25,6 +26,8 @@ QUESTIONS_TOML = Path(__file__).parent / "data" / "questions.toml"
 MAX_QUESTION_CHARS = 500
 
 INTENTS = ("lead", "cooperate", "dept", "target", "search")
+# A name without its 省/市 prefix is matched only from this length on (科技厅, not 科技).
+MIN_SHORT_NAME_CHARS = 3
 
 
 class QuestionError(ValueError):
@@ -48,6 +51,10 @@ class Query:
     roles: tuple[str, ...]  # the roles asked about (subset of ingest.model.ROLES)
     departments: tuple[DeptMention, ...] = ()
     year: int | None = None
+    combine: str = "and"  # several departments: "and" (共同, 和, 与) or "or" (或)
+    scope: frozenset[str] | None = None  # documents a place or issuer in the question points to
+    listing: bool = False  # the question asks for every item (哪些, 有哪些, 清单)
+    topic: str = ""  # what the question is about beyond its year: 算力中心 in 到2025年算力中心的目标
 
 
 def has_cjk(text: str) -> bool:
@@ -86,8 +93,12 @@ class Grammar:
     task: re.Pattern[str]  # "哪些任务", "什么"
     target_cues: tuple[str, ...]
     year: re.Pattern[str]
+    non_topic: tuple[str, ...]
     filler: tuple[str, ...]
     trailing: str  # particles stripped from the end of what remains
+    responsible_verbs: tuple[str, ...] = ()
+    listing: tuple[str, ...] = ()
+    joiners_or: tuple[str, ...] = ()
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -97,12 +108,13 @@ def _alt(words: Iterable[str]) -> str:
 
 def compile_grammar(data: Mapping) -> Grammar:
     roles, agent, task = data["roles"], data["agent"], data["task"]
-    verbs = _alt([*roles["lead"], *roles["cooperate"], *agent["actions"]])
+    verbs = _alt([*roles["lead"], *roles["responsible"], *roles["cooperate"], *agent["actions"]])
     asker = f"(?:(?:{_alt(agent['wh'])})(?:{_alt(agent['nouns'])})|{_alt(agent['who'])})"
     phrase = f"(?:{_alt(agent['before'])})?{asker}(?:{_alt(agent['between'])})?(?:{verbs})*"
+    # "X的牵头部门是谁" / "X的牵头部门": a question about X; "省科技厅作为牵头部门承担哪些工作" is not.
     role_noun = (
         f"(?:{_alt(agent['role_noun_before'])})?(?:{_alt(agent['role_nouns'])})"
-        f"(?:{_alt(agent['role_noun_tails'])})?"
+        f"(?:(?:{_alt(agent['role_noun_tails'])})|(?=[?？。!！\\s]*$))"
     )
     return Grammar(
         lead_verbs=tuple(roles["lead"]),
@@ -111,8 +123,12 @@ def compile_grammar(data: Mapping) -> Grammar:
         task=re.compile(f"(?:{_alt(task['wh'])})(?:{_alt(task['nouns'])})?"),
         target_cues=tuple(sorted(data["target"]["cues"], key=len, reverse=True)),
         year=re.compile(data["target"]["year_pattern"]),
+        non_topic=tuple(sorted(data["target"]["non_topic"], key=len, reverse=True)),
         filler=tuple(sorted(data["filler"]["words"], key=len, reverse=True)),
         trailing="".join(data["filler"]["trailing"]),
+        responsible_verbs=tuple(roles["responsible"]),
+        listing=tuple(data["listing"]["words"]),
+        joiners_or=tuple(data["combine"]["or"]),
     )
 
 
@@ -141,6 +157,15 @@ class Lexicon:
                 for name in (canonical, *names):
                     if name:
                         aliases.setdefault(fold(name), canonical)
+        # Staff drop the level: 商务厅 for 省商务厅, 大数据局 for 市大数据局, where only one unit fits.
+        short: dict[str, set[str]] = {}
+        for alias, canonical in aliases.items():
+            bare = alias.removeprefix("省").removeprefix("市")
+            if bare != alias and len(bare) >= MIN_SHORT_NAME_CHARS:
+                short.setdefault(bare, set()).add(canonical)
+        for bare, canonicals in short.items():
+            if len(canonicals) == 1 and bare not in aliases:
+                aliases[bare] = next(iter(canonicals))
         return cls(aliases, max((len(a) for a in aliases), default=0))
 
     def find(self, folded: str) -> tuple[DeptMention, ...]:
@@ -166,8 +191,14 @@ class Lexicon:
 # ---- intent ----------------------------------------------------------------------------------
 
 
-def parse_question(question: str, lexicon: Lexicon, grammar: Grammar | None = None) -> Query:
-    """Understand a (checked) question. Pure: the lexicon and grammar carry all the knowledge."""
+def parse_question(
+    question: str,
+    lexicon: Lexicon,
+    grammar: Grammar | None = None,
+    scopes: Mapping[str, frozenset[str]] | None = None,
+) -> Query:
+    """Understand a (checked) question. Pure: the lexicon, the grammar and ``scopes`` (a place or
+    issuer word -> the documents it names, from the store) carry all the knowledge."""
     g = grammar or default_grammar()
     text = check_question(question)
     folded = fold(text)
@@ -175,15 +206,28 @@ def parse_question(question: str, lexicon: Lexicon, grammar: Grammar | None = No
     year_match = g.year.search(folded)
     year = int(year_match.group(1)) if year_match else None
     intent, roles = _intent(folded, depts, g)
+    rest = _without_mentions(folded, depts)
+    content = strip_scaffolding(folded, g)
     return Query(
         question=text,
         folded=folded,
         intent=intent,
-        content=strip_scaffolding(folded, g),
+        content=content,
         roles=roles,
         departments=depts,
         year=year,
+        combine=_combine(folded, depts, g),
+        scope=_scope(rest, scopes or {}),
+        listing=any(word in rest for word in g.listing),
+        topic=_topic(content, g),
     )
+
+
+def _topic(content: str, g: Grammar) -> str:
+    text = g.year.sub(" ", content)
+    for word in g.non_topic:
+        text = text.replace(word, " ")
+    return " ".join(text.split())
 
 
 def _intent(folded: str, depts: tuple[DeptMention, ...], g: Grammar) -> tuple[str, tuple[str, ...]]:
@@ -192,12 +236,29 @@ def _intent(folded: str, depts: tuple[DeptMention, ...], g: Grammar) -> tuple[st
         if any(v in agent.group() for v in g.cooperate_verbs):
             return "cooperate", ("cooperate",)
         return "lead", ("lead", "responsible")
-    if depts and g.task.search(folded):  # 省商务厅牵头哪些任务 / 哪些工作由省商务厅负责
+    if depts and g.task.search(folded):  # 省商务厅牵头哪些任务 / 省科技厅作为牵头部门承担哪些工作
         # Names are cut out first: 省市场监管局 contains 管, which is not a verb there.
         return "dept", _roles_in(_without_mentions(folded, depts), g) or ROLES
     if any(cue in folded for cue in g.target_cues):
         return "target", ()
     return "search", ()
+
+
+def _combine(folded: str, depts: Sequence[DeptMention], g: Grammar) -> str:
+    """或 between two departments asks for either's clauses; anything else for their shared ones."""
+    between = [folded[a.end : b.start] for a, b in pairwise(depts)]
+    return "or" if any(word in part for part in between for word in g.joiners_or) else "and"
+
+
+def _scope(rest: str, scopes: Mapping[str, frozenset[str]]) -> frozenset[str] | None:
+    """The documents the question's place or issuer words (青岛, 国务院, 交通运输部) point to, longest
+    word first; None when it names none."""
+    found: set[str] = set()
+    for word in sorted(scopes, key=len, reverse=True):
+        if word in rest:
+            found |= scopes[word]
+            rest = rest.replace(word, " ")
+    return frozenset(found) if found else None
 
 
 def _without_mentions(folded: str, mentions: Sequence[DeptMention]) -> str:
@@ -210,7 +271,7 @@ def _without_mentions(folded: str, mentions: Sequence[DeptMention]) -> str:
 
 def _roles_in(text: str, g: Grammar) -> tuple[str, ...]:
     roles: list[str] = []
-    if any(v in text for v in g.lead_verbs):
+    if any(v in text for v in (*g.lead_verbs, *g.responsible_verbs)):
         roles += ["lead", "responsible"]
     if any(v in text for v in g.cooperate_verbs):
         roles.append("cooperate")

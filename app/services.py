@@ -30,8 +30,12 @@ from ingest.model import ParsedDocument, Target
 from ingest.targets import quantity_text
 
 from . import answer as answering
+from .compose import answer_question
 from .paths import resolve_index_dir
 from .query import Lexicon, QuestionError, parse_question
+from .relevance import EvidenceModel, okapi_idf_lookup
+from .retrieval import Retriever
+from .scopes import document_scopes
 
 Progress = Callable[[str, int, int], None]  # (stage or file name, done, total)
 
@@ -156,7 +160,8 @@ class KnowledgeBase:
         self.store = store
         self._embedder_factory = embedder_factory
         self._embedder: Embedder | None = None
-        self._retriever: answering.Retriever | None = None
+        self._retriever: Retriever | None = None
+        self._scopes: dict[str, frozenset[str]] | None = None
         self._lexicon: Lexicon | None = None
 
     @classmethod
@@ -289,25 +294,27 @@ class KnowledgeBase:
     def _forget_caches(self) -> None:
         self._retriever = None
         self._lexicon = None
+        self._scopes = None
 
     # ---- questions -----------------------------------------------------------------------------
 
     def ask(self, question: str, top_k: int = 5, doc_id: str | None = None) -> answering.Answer:
         """Answer a question (``Answer.to_json()`` is the CLI's --json shape)."""
         try:
-            query = parse_question(question, self.lexicon())
+            query = parse_question(question, self.lexicon(), scopes=self.scopes())
         except QuestionError as exc:
             raise ServiceError(str(exc)) from exc
         if top_k < 1:
             raise ServiceError(f"top-k must be at least 1, got {top_k}")
         if doc_id is not None:
             self._check_document(doc_id)
-        return answering.answer_question(query, self.retriever(), top_k, doc_id)
+        doc_ids = None if doc_id is None else frozenset({doc_id})
+        return answer_question(query, self.retriever(), self.store, top_k, doc_ids)
 
     def query_terms(self, question: str) -> list[str]:
         """The question's content words as the index tokenizes them: the words a search matched."""
         query = parse_question(question, self.lexicon())
-        return self.retriever().tokenize(query.content or query.folded)
+        return self.retriever().searcher.tokenize(query.content or query.folded)
 
     def printed_names(self, name: str) -> set[str]:
         """Every printed form of the department ``name`` resolves to (itself when it is unknown)."""
@@ -329,9 +336,15 @@ class KnowledgeBase:
             self._embedder = self._embedder_factory()
         return self._embedder
 
-    def retriever(self) -> answering.Retriever:
+    def scopes(self) -> dict[str, frozenset[str]]:
+        """Place and issuer words of the stored documents -> their ids (青岛 -> the Qingdao plans)."""
+        if self._scopes is None:
+            self._scopes = document_scopes(self.store.documents())
+        return self._scopes
+
+    def retriever(self) -> Retriever:
         if self._retriever is None:
-            self._retriever = open_retriever(self.index_dir, self.store, self.embedder())
+            self._retriever = open_retriever(self.index_dir, self.embedder())
         return self._retriever
 
     # ---- views ---------------------------------------------------------------------------------
@@ -529,7 +542,7 @@ def task_rows(clauses: Sequence[StoredClause]) -> list[TaskRow]:
 # ---- I/O helpers -------------------------------------------------------------------------------
 
 
-def open_retriever(index_dir: Path, store: ClauseStore, embedder: Embedder) -> answering.Retriever:
+def open_retriever(index_dir: Path, embedder: Embedder) -> Retriever:
     """Open the Searcher once; a missing, half-built or foreign index is one clear ServiceError."""
     from index.search import Searcher
 
@@ -539,8 +552,8 @@ def open_retriever(index_dir: Path, store: ClauseStore, embedder: Embedder) -> a
         raise ServiceError(f"the search index in {index_dir} cannot be used: {exc}") from exc
     except OSError as exc:
         raise ServiceError(f"the search index in {index_dir} cannot be read: {exc}") from exc
-    idf = answering.okapi_idf_lookup(searcher.doc_freq, searcher.n_clauses)
-    return answering.Retriever(searcher, store, searcher.tokenize, idf, searcher.embedder)
+    idf = okapi_idf_lookup(searcher.doc_freq, searcher.n_clauses)
+    return Retriever(searcher, EvidenceModel(searcher.tokenize, idf, searcher.embedder))
 
 
 def _pipeline():  # imported late: the CLI's --help should not pay for pdfplumber and friends

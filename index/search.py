@@ -7,25 +7,28 @@ corrupt, built with another embedding model than the one given, or older than th
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .build import INDEX_FORMAT, INDEX_FORMAT_VERSION, SEARCH_LINK, STORE_FILE
+from .build import (
+    INDEX_FORMAT,
+    INDEX_FORMAT_VERSION,
+    PASSAGE_FORMAT,
+    SEARCH_LINK,
+    STORE_FILE,
+    Fusion,
+    fusion_settings,
+)
 from .embed import Embedder, make_embedder
 from .errors import IndexCorrupt, IndexMissing, IndexStale, ModelMismatch, SearchIndexError
-from .fusion import reciprocal_rank_fusion, weighted_score_fusion
+from .fusion import reciprocal_rank_fusion
 from .keyword import BM25Index
-from .store import ClauseStore
-from .tokenize import ClauseTokenizer
+from .store import ClauseStore, StoredClause
+from .tokenize import ClauseTokenizer, tokenizer_fingerprint
 from .vectors import VectorIndex
 
-# Depth of each list fed to fusion: deep enough that a clause ranked 40th by one method and 1st by
-# the other still surfaces, shallow enough to cost nothing.
-FUSION_CANDIDATES = 50
-DEFAULT_WEIGHTS = (1.0, 1.0)  # (keyword, semantic)
 _REBUILD = "rebuild it with `policykb ingest`"
 
 
@@ -35,6 +38,35 @@ class Hit:
     score: float
     keyword_rank: int | None = None  # 1-based rank in the keyword list, None if not in it
     semantic_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One hybrid search: BM25 gets ``keyword`` (the question without its scaffolding), e5 gets
+    ``semantic`` (the whole question, the form it was trained on). Filters narrow the clauses before
+    ranking: documents, departments (canonical names) in some roles, a target year."""
+
+    keyword: str
+    semantic: str
+    k: int = 10
+    doc_ids: frozenset[str] | None = None
+    departments: frozenset[str] | None = None
+    roles: tuple[str, ...] = ("lead", "cooperate", "responsible")
+    year: int | None = None
+
+    @property
+    def filtered(self) -> bool:
+        return self.doc_ids is not None or self.departments is not None or self.year is not None
+
+
+@dataclass(frozen=True)
+class Result:
+    """A ranked clause, as stored: nothing is fetched again downstream."""
+
+    stored: StoredClause
+    score: float
+    keyword_rank: int | None
+    semantic_rank: int | None
 
 
 @dataclass(frozen=True)
@@ -51,8 +83,9 @@ class _Parts:
 
 
 class Searcher:
-    def __init__(self, parts: _Parts, embedder: Embedder, stale: bool) -> None:
+    def __init__(self, parts: _Parts, embedder: Embedder, stale: bool, index_dir: Path) -> None:
         self._parts = parts
+        self.index_dir = index_dir
         self.params = parts.params
         self.embedder = embedder
         self.stale = stale  # the store changed after the build: results may miss or name old clauses
@@ -62,7 +95,7 @@ class Searcher:
         cls, index_dir: str | Path, embedder: Embedder | None = None, *, allow_stale: bool = False
     ) -> Searcher:
         folder, params, embedder, stale = _check(Path(index_dir), embedder, allow_stale)
-        return cls(_load(folder, params, Path(index_dir)), embedder, stale)
+        return cls(_load(folder, params, Path(index_dir)), embedder, stale, Path(index_dir))
 
     @property
     def n_clauses(self) -> int:
@@ -76,14 +109,18 @@ class Searcher:
         return self._parts.bm25.doc_freq(token)
 
     def keyword(self, query: str, k: int = 10, doc_id: str | None = None) -> list[Hit]:
-        p = self._parts
-        rows, scores = p.bm25.top(p.tokenizer.tokenize(query), k, self._rows_of(doc_id))
-        ids = p.clause_ids[rows]
-        ranked = enumerate(zip(ids, scores, strict=True), start=1)
-        return [Hit(int(i), float(s), keyword_rank=rank) for rank, (i, s) in ranked]
+        return self._keyword_rows(query, k, None if doc_id is None else self._rows_of(doc_id))
 
     def semantic(self, query: str, k: int = 10, doc_id: str | None = None) -> list[Hit]:
-        rows = self._rows_of(doc_id)
+        return self._semantic_rows(query, k, None if doc_id is None else self._rows_of(doc_id))
+
+    def _keyword_rows(self, query: str, k: int, rows: np.ndarray | None) -> list[Hit]:
+        p = self._parts
+        found, scores = p.bm25.top(p.tokenizer.tokenize(query), k, rows)
+        ranked = enumerate(zip(p.clause_ids[found], scores, strict=True), start=1)
+        return [Hit(int(i), float(s), keyword_rank=rank) for rank, (i, s) in ranked]
+
+    def _semantic_rows(self, query: str, k: int, rows: np.ndarray | None) -> list[Hit]:
         only = None if rows is None else self._parts.clause_ids[rows]
         if only is not None and only.size == 0:
             return []
@@ -92,26 +129,43 @@ class Searcher:
         ranked = enumerate(zip(ids, scores, strict=True), start=1)
         return [Hit(int(i), float(s), semantic_rank=rank) for rank, (i, s) in ranked]
 
-    def hybrid(
-        self,
-        query: str,
-        k: int = 10,
-        doc_id: str | None = None,
-        weights: Sequence[float] = DEFAULT_WEIGHTS,
-        method: str = "rrf",
-    ) -> list[Hit]:
-        """Reciprocal-rank fusion ("rrf", default: needs no score calibration) or min-max "weighted"."""
-        depth = max(k, FUSION_CANDIDATES)
-        keyword = self.keyword(query, depth, doc_id)
-        semantic = self.semantic(query, depth, doc_id)
-        if method == "rrf":
-            rankings = [[h.clause_id for h in hits] for hits in (keyword, semantic)]
-            fused = reciprocal_rank_fusion(rankings, weights)
-        elif method == "weighted":
-            maps = [{h.clause_id: h.score for h in hits} for hits in (keyword, semantic)]
-            fused = weighted_score_fusion(maps, weights)
-        else:
-            raise ValueError(f"unknown fusion method {method!r}; expected 'rrf' or 'weighted'")
+    @property
+    def fusion(self) -> Fusion:
+        recorded = dict(self.params["fusion"])  # type: ignore[call-overload]
+        return Fusion(**{**recorded, "weights": tuple(recorded["weights"])})
+
+    def hybrid(self, query: str, k: int = 10, doc_id: str | None = None) -> list[Hit]:
+        """Keyword and semantic search of one text, fused by the index's own fusion parameters."""
+        allowed = None if doc_id is None else self._rows_of(doc_id)
+        return self._fused(query, query, k, allowed)
+
+    def search(self, request: SearchRequest) -> list[Result]:
+        """The one retrieval path of policykb (ask, the UI and the benchmark): filters, hybrid ranking,
+        and the ranked clauses read from the store of the same revision as the index."""
+        with ClauseStore(self.index_dir / STORE_FILE) as store, store.snapshot():
+            if store.revision() != self.params["store_revision"]:
+                raise IndexStale(f"the index in {self.index_dir} is being rebuilt; try again in a moment")
+            rows = self._rows_for(store, request) if request.filtered else None
+            hits = self._fused(request.keyword, request.semantic, request.k, rows)
+            stored = {s.clause_id: s for s in store.clauses_by_id(h.clause_id for h in hits)}
+        return [Result(stored[h.clause_id], h.score, h.keyword_rank, h.semantic_rank) for h in hits]
+
+    def _rows_for(self, store: ClauseStore, request: SearchRequest) -> np.ndarray:
+        ids = np.asarray(
+            store.matching_clause_ids(request.doc_ids, request.departments, request.roles, request.year),
+            dtype=np.int64,
+        )
+        positions = np.searchsorted(self._parts.clause_ids, ids)  # clause ids are stored in order
+        positions = positions[positions < len(self._parts.clause_ids)]
+        return positions[self._parts.clause_ids[positions] == ids[: len(positions)]]
+
+    def _fused(self, keyword_query: str, semantic_query: str, k: int, rows: np.ndarray | None) -> list[Hit]:
+        fusion = self.fusion
+        depth = max(k, fusion.depth)
+        keyword = self._keyword_rows(keyword_query, depth, rows)
+        semantic = self._semantic_rows(semantic_query, depth, rows)
+        rankings = [[h.clause_id for h in hits] for hits in (keyword, semantic)]
+        fused = reciprocal_rank_fusion(rankings, fusion.weights, fusion.k)
         kw_rank = {h.clause_id: h.keyword_rank for h in keyword}
         sem_rank = {h.clause_id: h.semantic_rank for h in semantic}
         return [Hit(i, s, kw_rank.get(i), sem_rank.get(i)) for i, s in fused[:k]]
@@ -157,10 +211,28 @@ def _check(
             f"index in {index_dir} was built with {built_with}, searching with {embedder.model_id}:"
             f" {_REBUILD} using the same model, or search with {built_with}"
         )
+    _check_settings(index_dir, params)
     stale = _store_revision(index_dir) != params["store_revision"]
     if stale and not allow_stale:
         raise IndexStale(f"the clause store in {index_dir} changed after the index was built: {_REBUILD}")
     return folder, params, embedder, stale
+
+
+def _check_settings(index_dir: Path, params: dict[str, object]) -> None:
+    """The index must have been built the way this policykb builds: same tokenizer, stop words,
+    passage format and fusion settings, else its rankings mean something else."""
+    built = {
+        "tokenizer": params.get("tokenizer"),
+        "passage": _embedding(params).get("passage"),
+        "fusion": params.get("fusion"),
+    }
+    now = {"tokenizer": tokenizer_fingerprint(), "passage": PASSAGE_FORMAT, "fusion": fusion_settings()}
+    changed = [name for name in now if built[name] != now[name]]
+    if changed:
+        raise IndexStale(
+            f"the index in {index_dir} was built with other {' and '.join(changed)} settings than this"
+            f" policykb uses: {_REBUILD}"
+        )
 
 
 def _load(folder: Path, params: dict[str, object], index_dir: Path) -> _Parts:

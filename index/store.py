@@ -368,6 +368,36 @@ class ClauseStore:
         ]
         return self.clauses_by_id(ids)
 
+    def matching_clause_ids(
+        self,
+        doc_ids: Collection[str] | None = None,
+        canonicals: Collection[str] | None = None,
+        roles: Collection[str] = ROLES,
+        year: int | None = None,
+    ) -> list[int]:
+        """Ids of the clauses passing every filter given: in these documents, naming one of these
+        departments in one of these roles, holding a target of this year. Sorted."""
+        if (doc_ids is not None and not doc_ids) or (canonicals is not None and not (canonicals and roles)):
+            return []
+        where, params = [], []
+        if doc_ids is not None:
+            names = list(doc_ids)
+            where.append(f"c.doc_id IN ({_marks(names)})")
+            params += names
+        if canonicals is not None:
+            names, wanted = list(canonicals), list(roles)
+            where.append(
+                "c.clause_id IN (SELECT clause_id FROM attribution_departments"
+                f" WHERE canonical IN ({_marks(names)}) AND role IN ({_marks(wanted)}))"
+            )
+            params += names + wanted
+        if year is not None:
+            where.append("c.clause_id IN (SELECT clause_id FROM targets WHERE year = ?)")
+            params.append(year)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self._db.execute(f"SELECT c.clause_id FROM clauses c {clause} ORDER BY c.clause_id", params)
+        return [int(r[0]) for r in rows]
+
     def department_names(self) -> dict[str, set[str]]:
         """Canonical department name -> every printed form seen in the store."""
         names: dict[str, set[str]] = {}

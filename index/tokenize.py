@@ -8,6 +8,7 @@ users of the global jieba instance.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import unicodedata
@@ -79,12 +80,18 @@ class ClauseTokenizer:
         return [t for t in tokens if t not in self._stopwords and not _is_noise(t)]
 
     def settings(self) -> dict[str, object]:
-        return {
-            "name": TOKENIZER_NAME,
-            "version": TOKENIZER_VERSION,
-            "hmm": USE_HMM,
-            "user_words": len(self.user_words),
-        }
+        return tokenizer_fingerprint()
+
+
+def tokenizer_fingerprint() -> dict[str, object]:
+    """What decides how text becomes BM25 terms; an index built under other settings is stale."""
+    stopwords = "\n".join(sorted(load_stopwords())).encode("utf-8")
+    return {
+        "name": TOKENIZER_NAME,
+        "version": TOKENIZER_VERSION,
+        "hmm": USE_HMM,
+        "stopwords": hashlib.sha256(stopwords).hexdigest()[:16],
+    }
 
 
 def quoted_terms(text: str) -> list[str]:

@@ -1,99 +1,13 @@
-"""Answers: pure composition on hand-made hits, then the real plan through the real index."""
+"""Answers of the real plan through the real index, and how a clause is cited."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.answer import (
-    AnswerHit,
-    citation,
-    clause_sentences,
-    compose_role_answer,
-    keyword_coverage,
-    okapi_idf_lookup,
-)
-from app.query import Lexicon, parse_question
+from app.answer import citation
 from app.services import KnowledgeBase, ServiceError
 from index.store import StoredClause
 from ingest.model import Clause
-
-NO_LEXICON = Lexicon.build({})
-
-
-def hit(heading: str, lead=(), cooperate=(), responsible=(), generic=()) -> AnswerHit:
-    return AnswerHit(
-        clause_id=hash(heading) % 1000, doc_id="d", doc_title="方案", doc_number="鲁政发〔2023〕1号",
-        path="（一）", heading=heading, text=heading, content=heading, lead=tuple(lead),
-        cooperate=tuple(cooperate), responsible=tuple(responsible), generic=tuple(generic), targets=(),
-        page=1, citation=f"《方案》（鲁政发〔2023〕1号）（一）{heading}", score=0.1,
-    )  # fmt: skip
-
-
-def always(_: AnswerHit) -> bool:
-    return True
-
-
-def never(_: AnswerHit) -> bool:
-    return False
-
-
-# ---- pure ----------------------------------------------------------------------------------------
-
-
-def test_lead_comes_from_the_first_attributed_hit_which_is_cited_first() -> None:
-    hits = [
-        hit("重要举措"),
-        hit("培育优势产业集群", lead=["省发改委", "省工业和信息化厅"]),
-        hit("其他", lead=["省财政厅"]),
-    ]
-    answer = compose_role_answer(parse_question("产业集群谁牵头", NO_LEXICON), hits, 2, always)
-    assert (answer.found, answer.lead) == (True, ("省发改委", "省工业和信息化厅"))
-    assert [h.heading for h in answer.hits] == ["培育优势产业集群", "重要举措"]
-    assert (
-        answer.text
-        == "牵头单位：省发改委、省工业和信息化厅。依据：《方案》（鲁政发〔2023〕1号）（一）培育优势产业集群"
-    )
-
-
-def test_responsible_only_clause_says_so() -> None:
-    hits = [hit("冷链物流", responsible=["省商务厅"])]
-    answer = compose_role_answer(parse_question("冷链物流谁牵头", NO_LEXICON), hits, 5, always)
-    assert (answer.found, answer.lead, answer.responsible) == (True, (), ("省商务厅",))
-    assert answer.text.startswith("该条款未写明牵头单位。责任单位：省商务厅。")
-
-
-def test_cooperate_with_only_generic_units() -> None:
-    hits = [hit("强县领跑", lead=["省发展改革委"], generic=["省有关部门"])]
-    answer = compose_role_answer(parse_question("强县领跑哪些部门配合", NO_LEXICON), hits, 5, always)
-    assert (answer.intent, answer.cooperate) == ("cooperate", ())
-    assert answer.text.startswith("该条款未列明具体配合单位，只写“省有关部门”。牵头单位：省发展改革委。")
-
-
-def test_no_evidence_means_not_found_but_hits_are_kept() -> None:
-    hits = [hit("培育优势产业集群", lead=["省发改委"])]
-    answer = compose_role_answer(parse_question("月球基地建设由哪个部门牵头？", NO_LEXICON), hits, 5, never)
-    assert (answer.found, answer.lead) == (False, ())
-    assert answer.text == "未找到与“月球基地建设”相关的条款。以下条款可能相关，请核对原文。"
-    assert [h.heading for h in answer.hits] == ["培育优势产业集群"]
-
-
-def test_relevant_clauses_without_units_are_not_an_answer() -> None:
-    hits = [hit("设立专家评审组"), hit("道路测试主体")]
-    answer = compose_role_answer(parse_question("道路测试由哪个部门负责", NO_LEXICON), hits, 5, always)
-    assert (answer.found, answer.lead, len(answer.hits)) == (False, (), 2)
-    assert (
-        answer.text
-        == "相关条款未写明牵头或责任单位，请核对原文：《方案》（鲁政发〔2023〕1号）（一）设立专家评审组"
-    )
-
-
-def test_keyword_coverage_weighs_rare_words() -> None:
-    idf = okapi_idf_lookup({"建设": 40, "基地": 2}.get, n_docs=50)
-    assert keyword_coverage(["月球", "基地", "建设"], "农业基地建设", idf) == pytest.approx(
-        idf("基地") / (idf("月球") + idf("基地") + idf("建设"))
-    )
-    assert idf("建设") == 0.0  # in most clauses: no evidence either way
-    assert keyword_coverage([], "任何文字", idf) == 0.0
 
 
 def test_citation_with_and_without_document_number() -> None:
@@ -102,12 +16,6 @@ def test_citation_with_and_without_document_number() -> None:
         "《方案》（鲁政字〔2023〕1号）三、（一）６．建设新型基础设施"
     )
     assert citation(StoredClause(1, "d", "", "", clause)) == "《d》三、（一）６．建设新型基础设施"
-
-
-def test_clause_sentences() -> None:
-    assert clause_sentences("建设园区", "１．建设园区。推进改造；到2025年建成10个。好") == (
-        "建设园区", "１．建设园区", "推进改造", "到2025年建成10个",
-    )  # fmt: skip
 
 
 # ---- the real plan -------------------------------------------------------------------------------

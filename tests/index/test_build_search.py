@@ -11,8 +11,9 @@ from index import build
 from index.build import build_indexes, passage_text
 from index.errors import IndexCorrupt, IndexMissing, IndexStale, ModelMismatch
 from index.keyword import BM25Index
-from index.search import Searcher
+from index.search import Searcher, SearchRequest
 from index.store import ClauseStore
+from index.tokenize import tokenizer_fingerprint
 
 
 @pytest.fixture
@@ -36,7 +37,9 @@ def test_build_writes_params_and_swaps_in(index_dir: Path, embedder: HashEmbedde
         "dim": 32,
         "passage": "heading+text",
     }
-    assert params["vectors"] == "flat-ip" and params["tokenizer"]["user_words"] == 6
+    assert params["vectors"] == "flat-ip" and params["user_words"] == 6
+    assert params["tokenizer"] == tokenizer_fingerprint()
+    assert params["fusion"] == {"method": "rrf", "k": 10, "weights": [1.5, 1.0], "depth": 50}
     assert ("tokenize", 8, 8) in seen and seen[-1] == ("embed", 8, 8)
     assert (index_dir / "search").is_symlink()
 
@@ -66,7 +69,7 @@ def test_keyword_semantic_hybrid(index_dir: Path, embedder: HashEmbedder) -> Non
     hybrid = searcher.hybrid("千兆光网", k=2, doc_id="plan")
     assert hybrid[0].clause_id == ids["plan", 3]
     assert (hybrid[0].keyword_rank, hybrid[0].semantic_rank) == (1, 1)
-    assert hybrid[0].score == pytest.approx(2 / 61)
+    assert hybrid[0].score == pytest.approx((1.5 + 1.0) / (10 + 1))  # the index's recorded fusion
     assert searcher.keyword("无关的词语", k=3, doc_id="nope") == []
 
 
@@ -140,3 +143,43 @@ def test_empty_store_builds_and_finds_nothing(tmp_path: Path, embedder: HashEmbe
     assert (report.clauses, report.documents) == (0, 0)
     searcher = Searcher.open(tmp_path, embedder)
     assert searcher.keyword("产业", 5) == searcher.semantic("产业", 5) == searcher.hybrid("产业", 5) == []
+
+
+def test_search_filters_before_ranking_and_returns_stored_clauses(
+    index_dir: Path, embedder: HashEmbedder
+) -> None:
+    build_indexes(index_dir, embedder)
+    searcher = Searcher.open(index_dir, embedder)
+    everything = searcher.search(SearchRequest("产业集群", "产业集群由谁牵头", k=10))
+    assert {r.stored.doc_id for r in everything} == {"plan", "other"}
+    in_plan = searcher.search(
+        SearchRequest("产业集群", "产业集群由谁牵头", k=10, doc_ids=frozenset({"plan"}))
+    )
+    assert in_plan and {r.stored.doc_id for r in in_plan} == {"plan"}
+    assert all(r.stored.clause.text for r in in_plan)  # the clause itself travels with the hit
+    led = searcher.search(
+        SearchRequest("产业集群", "产业集群", k=10, departments=frozenset({"省发展改革委"}), roles=("lead",))
+    )
+    assert led and all(
+        any(d.canonical == "省发展改革委" for d in r.stored.clause.departments("lead")) for r in led
+    )
+    assert searcher.search(SearchRequest("产业集群", "产业集群", k=10, doc_ids=frozenset())) == []
+
+
+def test_search_during_a_rebuild_says_so(index_dir: Path, embedder: HashEmbedder) -> None:
+    build_indexes(index_dir, embedder)
+    searcher = Searcher.open(index_dir, embedder)
+    with ClauseStore(index_dir / "store.sqlite") as store:
+        store.put_document(make_document("late", clauses=make_clauses()[:2], version="v3"))
+    with pytest.raises(IndexStale, match="being rebuilt; try again"):
+        searcher.search(SearchRequest("产业集群", "产业集群"))
+
+
+def test_index_built_with_other_settings_is_stale(index_dir: Path, embedder: HashEmbedder) -> None:
+    build_indexes(index_dir, embedder)
+    params_path = index_dir / "search" / "params.json"
+    params = json.loads(params_path.read_text(encoding="utf-8"))
+    params["tokenizer"]["stopwords"] = "0000"
+    params_path.write_text(json.dumps(params), encoding="utf-8")
+    with pytest.raises(IndexStale, match="other tokenizer settings"):
+        Searcher.open(index_dir, embedder)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.fusion import reciprocal_rank_fusion, weighted_score_fusion
+from index.fusion import reciprocal_rank_fusion
 
 
 def test_reciprocal_rank_fusion_exact_scores() -> None:
@@ -17,12 +17,3 @@ def test_reciprocal_rank_fusion_exact_scores() -> None:
 def test_reciprocal_rank_fusion_weights_and_k() -> None:
     fused = reciprocal_rank_fusion([[1], [2]], weights=[1.0, 2.0], k=1)
     assert fused == [(2, 1.0), (1, 0.5)]
-
-
-def test_weighted_score_fusion_min_max_normalises() -> None:
-    fused = weighted_score_fusion([{1: 10.0, 2: 5.0, 3: 0.0}, {2: 0.9, 3: 0.1}], [1.0, 0.5])
-    assert fused == [(1, 1.0), (2, 1.0), (3, 0.0)]
-
-
-def test_weighted_score_fusion_single_hit_list() -> None:
-    assert weighted_score_fusion([{4: 3.0}, {}], [1.0, 1.0]) == [(4, 1.0)]
