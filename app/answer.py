@@ -61,6 +61,11 @@ class Answer:
     departments: tuple[str, ...] = field(default=())  # canonical names the question resolved to
     # Other documents that answer the question too, best first: their clause and its departments.
     others: tuple[AnswerHit, ...] = ()
+    answered: int = 1  # when found, the first ``answered`` hits are the answer; the rest are context
+
+    @property
+    def answer_hits(self) -> tuple[AnswerHit, ...]:
+        return self.hits[: self.answered] if self.found else ()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -75,6 +80,7 @@ class Answer:
             },
             "departments": list(self.departments),
             "hits": [hit.to_json() for hit in self.hits],
+            "answered": len(self.answer_hits),
             "other_documents": [hit.to_json() for hit in self.others],
         }
 

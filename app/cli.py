@@ -30,6 +30,7 @@ from .services import MAX_UPLOAD_BYTES, IngestOutcome, KnowledgeBase, ServiceErr
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
+GOLD_DIR = ROOT / "tests" / "gold"
 STREAMLIT_SCRIPT = Path(__file__).resolve().parent / "ui" / "streamlit_app.py"
 DEFAULT_PORT = 8501
 DEFAULT_TOP_K = 5
@@ -78,9 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     _index_option(p)
     p.set_defaults(run=cmd_ask)
 
-    p = commands.add_parser("eval", help="top-1, recall@5 and answer-exact on a question file")
-    p.add_argument("questions", type=Path)
+    p = commands.add_parser("eval", help="top-1, answer-exact, list precision/recall on question files")
+    p.add_argument("questions", type=Path, nargs="+")
     p.add_argument("--seed", type=Path, default=None, help="seed_clauses.json (default: beside QUESTIONS)")
+    p.add_argument("--gold", type=Path, default=GOLD_DIR, help=f"gold for tests/questions files ({GOLD_DIR})")
+    p.add_argument("--verbose", action="store_true", help="print every question that is not exact")
     _index_option(p)
     p.set_defaults(run=cmd_eval)
 
@@ -89,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", action="store_true", help="print every difference")
     p.add_argument("--shared", type=Path, default=SHARED, help=f"the shared material (default {SHARED})")
     p.set_defaults(run=cmd_eval_extract)
+
+    p = commands.add_parser("gold-export", help="write the gold's documents to a folder, to ingest them")
+    p.add_argument("gold", type=Path, metavar="GOLD_DIR")
+    p.add_argument("out", type=Path, metavar="OUT_DIR")
+    p.add_argument("--shared", type=Path, default=SHARED, help=f"the shared material (default {SHARED})")
+    p.set_defaults(run=cmd_gold_export)
 
     p = commands.add_parser("bench", help="search speed and memory on large synthetic stores")
     p.add_argument("--sizes", type=_positive_int, nargs="+", default=None, help="clause counts")
@@ -175,20 +184,55 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     kb = KnowledgeBase.open(args.index, create=False)
-    questions = load_questions(args.questions)
-    seed = load_seed(args.seed or seed_path_for(args.questions))
-    report = evaluate(questions, kb.ask, seed)
+    gold_files = [p for p in args.questions if is_gold_question_file(p)]
+    for path in (p for p in args.questions if p not in gold_files):
+        eval_seed_questions(kb, path, args.seed)
+    if gold_files:
+        eval_gold_questions(kb, gold_files, args.gold, args.verbose)
+    return 0
+
+
+def eval_seed_questions(kb: KnowledgeBase, path: Path, seed_file: Path | None) -> None:
+    """A question file in the format of ../shared/eval (answers in seed_clauses.json)."""
+    report = evaluate(load_questions(path), kb.ask, load_seed(seed_file or seed_path_for(path)))
     for r in failures(report):
         first = r.headings[0] if r.headings else "—"
         say(
             f"[{r.question.id}] {r.question.q}  gold: {r.gold_heading} {list(r.gold_answer)}"
             f"  got: {first} {list(r.answer)}"
         )
-    say(f"questions: {len(report.results)}")
+    say(f"{path.name}: questions {len(report.results)}")
     say(f"top-1: {report.top1:.3f}")
     say(f"recall@5: {report.recall_at_5:.3f}")
     say(f"answer-exact: {report.answer_exact:.3f}")
-    return 0
+
+
+def eval_gold_questions(kb: KnowledgeBase, paths: Sequence[Path], gold_dir: Path, verbose: bool) -> None:
+    """Question files in the format of tests/questions, judged against the gold attributions."""
+    from ingest.pipeline import doc_id_for
+
+    from .evaluate import GoldIndex, GoldReport, format_gold_report, load_gold_questions, score_gold
+    from .evaluate_extract import export_names, load_gold_dir
+
+    documents = load_gold_dir(gold_dir)
+    keys = {doc_id_for(name): key for key, name in export_names(documents).items()}
+    gold = GoldIndex.build(documents)
+    questions = [q for path in paths for q in load_gold_questions(path)]
+    results = tuple(score_gold(q, kb.ask(q.q), gold, keys) for q in questions)
+    if verbose:
+        for r in results:
+            if not r.exact:
+                say(f"[{r.question.id} {r.question.kind}] {r.question.q}  → {r.got}")
+    for line in format_gold_report(GoldReport(results)):
+        say(line)
+
+
+def is_gold_question_file(path: Path) -> bool:
+    first = next((line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()), "{}")
+    try:
+        return "kind" in json.loads(first)
+    except ValueError as exc:
+        raise EvalFileError(f"{path}:1: not a question line ({exc})") from exc
 
 
 def cmd_eval_extract(args: argparse.Namespace) -> int:
@@ -204,16 +248,33 @@ def cmd_eval_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-def parse_gold_source(source: str, shared: Path, gold_dir: Path):  # -> ParsedDocument | None
-    """The gold document parsed, or None when its source is not here (../shared absent)."""
+def cmd_gold_export(args: argparse.Namespace) -> int:
+    from .evaluate_extract import export_documents, load_gold_dir
+
+    documents = load_gold_dir(args.gold)
+    written = export_documents(
+        documents, lambda source: load_gold_source(source, args.shared, args.gold), args.out
+    )
+    say(f"{len(written)} of {len(documents)} gold documents written to {args.out}")
+    return 0 if len(written) == len(documents) else 1
+
+
+def load_gold_source(source: str, shared: Path, gold_dir: Path) -> tuple[bytes, str] | None:
+    """The bytes and file name of a gold document, or None when its source is not here."""
     from ingest.datasets import load_document
-    from ingest.pipeline import parse_bytes
 
     try:
-        data, name = load_document(source, shared, gold_dir)
+        return load_document(source, shared, gold_dir)
     except FileNotFoundError:
         return None
-    return parse_bytes(data, name)
+
+
+def parse_gold_source(source: str, shared: Path, gold_dir: Path):  # -> ParsedDocument | None
+    """The gold document parsed, or None when its source is not here (../shared absent)."""
+    from ingest.pipeline import parse_bytes
+
+    found = load_gold_source(source, shared, gold_dir)
+    return None if found is None else parse_bytes(*found)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

@@ -152,6 +152,7 @@ def _target_answer(
         cooperate=first.cooperate,
         responsible=first.responsible,
         hits=ordered,
+        answered=len(chosen),
     )
 
 
@@ -191,6 +192,7 @@ def compose_dept_answer(query: Query, clauses: Sequence[StoredClause]) -> Answer
         text,
         hits=hits,
         departments=canonicals,
+        answered=len(hits),
         **{role: names for role, names in by_role.items() if role in query.roles},
     )
 

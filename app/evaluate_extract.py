@@ -12,6 +12,7 @@ Collective phrases (``generic``) are scored apart, as a set per clause.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -119,6 +120,43 @@ def load_gold(path: Path) -> GoldDocument:
 
 def load_gold_dir(folder: Path) -> list[GoldDocument]:
     return [load_gold(path) for path in sorted(folder.glob("*.jsonl"))]
+
+
+# A file name of at most this many characters (each 3 bytes in UTF-8: well under the 255-byte limit).
+EXPORT_NAME_CHARS = 60
+_UNSAFE_NAME = re.compile(r"[\\/:*?\"<>|\s]+")
+
+
+def export_names(documents: Sequence[GoldDocument]) -> dict[str, str]:
+    """Gold key -> the file name stem a document is exported under: its title, as a user names a
+    file (the title of a body-only text then comes from its name), made unique with -2, -3 …"""
+    names: dict[str, str] = {}
+    for gold in documents:
+        stem = _UNSAFE_NAME.sub("", gold.title)[:EXPORT_NAME_CHARS] or gold.key
+        unique, n = stem, 2
+        while unique in names.values():
+            unique, n = f"{stem}-{n}", n + 1
+        names[gold.key] = unique
+    return names
+
+
+def export_documents(
+    documents: Sequence[GoldDocument], load: Callable[[str], tuple[bytes, str] | None], out: Path
+) -> list[Path]:
+    """Write each gold document into ``out`` under its ``export_names`` name, for an index that
+    questions about the gold can be asked of. ``load`` gives a source's bytes and file name, or None
+    when it is absent."""
+    out.mkdir(parents=True, exist_ok=True)
+    names, written = export_names(documents), []
+    for gold in documents:
+        found = load(gold.source)
+        if found is None:
+            continue
+        data, name = found
+        path = out / f"{names[gold.key]}{Path(name).suffix}"
+        path.write_bytes(data)
+        written.append(path)
+    return written
 
 
 def path_key(path: str) -> str:

@@ -20,12 +20,16 @@ from pathlib import Path
 from ingest.model import ROLES
 from ingest.text import fold
 
+from .scopes import Scopes
+
 QUESTIONS_TOML = Path(__file__).parent / "data" / "questions.toml"
 # Longer questions are refused: real questions are a sentence or two; pasting a whole document into
 # the box is a mistake, and the embedding model truncates long input anyway.
 MAX_QUESTION_CHARS = 500
 
 INTENTS = ("lead", "cooperate", "dept", "target", "search")
+# A unit is a document's issuer when a document type follows within this many characters.
+ISSUER_TITLE_CHARS = 16
 # A name without its 省/市 prefix is matched only from this length on (科技厅, not 科技).
 MIN_SHORT_NAME_CHARS = 3
 
@@ -90,7 +94,7 @@ class Grammar:
     lead_verbs: tuple[str, ...]
     cooperate_verbs: tuple[str, ...]
     agent: re.Pattern[str]  # "由哪些部门牵头", "谁负责", "的牵头部门是谁"
-    task: re.Pattern[str]  # "哪些任务", "什么"
+    task: re.Pattern[str]  # "哪些任务", "什么", and "牵头的工作" (a role, then what it holds)
     target_cues: tuple[str, ...]
     year: re.Pattern[str]
     non_topic: tuple[str, ...]
@@ -99,6 +103,7 @@ class Grammar:
     responsible_verbs: tuple[str, ...] = ()
     listing: tuple[str, ...] = ()
     joiners_or: tuple[str, ...] = ()
+    issuer_of: re.Pattern[str] | None = None  # after a unit name: the title of a document it issued
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -108,6 +113,7 @@ def _alt(words: Iterable[str]) -> str:
 
 def compile_grammar(data: Mapping) -> Grammar:
     roles, agent, task = data["roles"], data["agent"], data["task"]
+    role_words = _alt([*roles["lead"], *roles["responsible"], *roles["cooperate"]])
     verbs = _alt([*roles["lead"], *roles["responsible"], *roles["cooperate"], *agent["actions"]])
     asker = f"(?:(?:{_alt(agent['wh'])})(?:{_alt(agent['nouns'])})|{_alt(agent['who'])})"
     phrase = f"(?:{_alt(agent['before'])})?{asker}(?:{_alt(agent['between'])})?(?:{verbs})*"
@@ -120,7 +126,9 @@ def compile_grammar(data: Mapping) -> Grammar:
         lead_verbs=tuple(roles["lead"]),
         cooperate_verbs=tuple(roles["cooperate"]),
         agent=re.compile(f"{phrase}|{role_noun}"),
-        task=re.compile(f"(?:{_alt(task['wh'])})(?:{_alt(task['nouns'])})?"),
+        task=re.compile(
+            f"(?:{_alt(task['wh'])})(?:{_alt(task['nouns'])})?|(?:{role_words})的(?:{_alt(task['nouns'])})"
+        ),
         target_cues=tuple(sorted(data["target"]["cues"], key=len, reverse=True)),
         year=re.compile(data["target"]["year_pattern"]),
         non_topic=tuple(sorted(data["target"]["non_topic"], key=len, reverse=True)),
@@ -129,6 +137,9 @@ def compile_grammar(data: Mapping) -> Grammar:
         responsible_verbs=tuple(roles["responsible"]),
         listing=tuple(data["listing"]["words"]),
         joiners_or=tuple(data["combine"]["or"]),
+        issuer_of=re.compile(
+            f"[^，。；？！,;?!]{{0,{ISSUER_TITLE_CHARS}}}(?:{_alt(data['scope']['document_types'])})"
+        ),
     )
 
 
@@ -195,14 +206,14 @@ def parse_question(
     question: str,
     lexicon: Lexicon,
     grammar: Grammar | None = None,
-    scopes: Mapping[str, frozenset[str]] | None = None,
+    scopes: Scopes | None = None,
 ) -> Query:
-    """Understand a (checked) question. Pure: the lexicon, the grammar and ``scopes`` (a place or
-    issuer word -> the documents it names, from the store) carry all the knowledge."""
+    """Understand a (checked) question. Pure: the lexicon, the grammar and ``scopes`` (the documents
+    a place, issuer or title names, from the store) carry all the knowledge."""
     g = grammar or default_grammar()
     text = check_question(question)
     folded = fold(text)
-    depts = lexicon.find(folded)
+    depts = tuple(d for d in lexicon.find(folded) if not _issuer(folded, d, g))
     year_match = g.year.search(folded)
     year = int(year_match.group(1)) if year_match else None
     intent, roles = _intent(folded, depts, g)
@@ -217,7 +228,7 @@ def parse_question(
         departments=depts,
         year=year,
         combine=_combine(folded, depts, g),
-        scope=_scope(rest, scopes or {}),
+        scope=scopes.documents_for(rest) if scopes else None,
         listing=any(word in rest for word in g.listing),
         topic=_topic(content, g),
     )
@@ -244,21 +255,15 @@ def _intent(folded: str, depts: tuple[DeptMention, ...], g: Grammar) -> tuple[st
     return "search", ()
 
 
+def _issuer(folded: str, mention: DeptMention, g: Grammar) -> bool:
+    """国务院促进就业的意见…: the unit names the document, it is not asked about."""
+    return bool(g.issuer_of and g.issuer_of.match(folded, mention.end))
+
+
 def _combine(folded: str, depts: Sequence[DeptMention], g: Grammar) -> str:
     """或 between two departments asks for either's clauses; anything else for their shared ones."""
     between = [folded[a.end : b.start] for a, b in pairwise(depts)]
     return "or" if any(word in part for part in between for word in g.joiners_or) else "and"
-
-
-def _scope(rest: str, scopes: Mapping[str, frozenset[str]]) -> frozenset[str] | None:
-    """The documents the question's place or issuer words (青岛, 国务院, 交通运输部) point to, longest
-    word first; None when it names none."""
-    found: set[str] = set()
-    for word in sorted(scopes, key=len, reverse=True):
-        if word in rest:
-            found |= scopes[word]
-            rest = rest.replace(word, " ")
-    return frozenset(found) if found else None
 
 
 def _without_mentions(folded: str, mentions: Sequence[DeptMention]) -> str:

@@ -35,7 +35,7 @@ from .paths import resolve_index_dir
 from .query import Lexicon, QuestionError, parse_question
 from .relevance import EvidenceModel, okapi_idf_lookup
 from .retrieval import Retriever
-from .scopes import document_scopes
+from .scopes import Scopes
 
 Progress = Callable[[str, int, int], None]  # (stage or file name, done, total)
 
@@ -161,7 +161,7 @@ class KnowledgeBase:
         self._embedder_factory = embedder_factory
         self._embedder: Embedder | None = None
         self._retriever: Retriever | None = None
-        self._scopes: dict[str, frozenset[str]] | None = None
+        self._scopes: Scopes | None = None
         self._lexicon: Lexicon | None = None
 
     @classmethod
@@ -336,10 +336,10 @@ class KnowledgeBase:
             self._embedder = self._embedder_factory()
         return self._embedder
 
-    def scopes(self) -> dict[str, frozenset[str]]:
-        """Place and issuer words of the stored documents -> their ids (青岛 -> the Qingdao plans)."""
+    def scopes(self) -> Scopes:
+        """What names the stored documents in a question: places, issuers, titles."""
         if self._scopes is None:
-            self._scopes = document_scopes(self.store.documents())
+            self._scopes = Scopes.of(self.store.documents())
         return self._scopes
 
     def retriever(self) -> Retriever:

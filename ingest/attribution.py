@@ -37,7 +37,7 @@ from ingest.roles import (
     strip_notes,
 )
 from ingest.tables import UNIT_COLUMNS, TableRow
-from ingest.units import defined_names, is_generic, looks_like_unit, split_units
+from ingest.units import defined_names, is_generic, looks_like_unit, self_references, split_units
 
 # An attribution is a short bracket; a longer one is an unbalanced bracket swallowing text.
 MAX_ATTRIBUTION_CHARS = 400
@@ -133,8 +133,9 @@ class Tagger:
     defined: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def for_document(cls, text: str) -> Tagger:
-        return cls(text, defined_names(text))
+    def for_document(cls, text: str, issuer: str = "") -> Tagger:
+        """The tagger of one document; ``issuer`` is what its 我部 / 我委 stand for."""
+        return cls(text, {**dict.fromkeys(self_references(), issuer), **defined_names(text)})
 
     def __post_init__(self) -> None:
         self.prose = ProseReader(self.text, self.defined)

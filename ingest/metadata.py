@@ -59,7 +59,7 @@ def extract_meta(raw: RawDocument, clean: CleanDocument) -> DocumentMeta:
     lines = [line.strip() for line in clean.text.splitlines()]
     printed_title = find_title_line(lines)
     notice = field(raw, "title") or printed_title
-    title = own_title(notice, lines)
+    title = own_title(notice, lines) or title_from_name(raw.source)
     extra = {"notice_title": notice} if title != notice else {}
     extra |= printed_by(clean.back_matter) | other_fields(raw)
     head = lines[: meta_rules().title_search_lines]
@@ -73,6 +73,13 @@ def extract_meta(raw: RawDocument, clean: CleanDocument) -> DocumentMeta:
         index_number=field(raw, "index_number"),
         extra=extra,
     )
+
+
+def title_from_name(source: str) -> str:
+    """A body-only export prints no title; its file name usually is the title (青岛市…行动计划.txt).
+    Only a name with Chinese words counts: "plan-2023.txt" says nothing a citation could use."""
+    stem = source.rsplit("/", 1)[-1].rsplit(".", 1)[0].strip()
+    return stem if re.search(r"[\u4e00-\u9fff]{4}", stem) else ""
 
 
 def field(raw: RawDocument, name: str) -> str:

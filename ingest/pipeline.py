@@ -67,13 +67,14 @@ def parse_raw(raw: RawDocument, content_hash: str) -> ParsedDocument:
     if not tree.clauses:
         raise NoClauses(raw.source)
     convention_at = first_listed_lead_at(clean.text)
-    tagger = Tagger.for_document(clean.text)
+    meta = extract_meta(raw, clean)
+    tagger = Tagger.for_document(clean.text, meta.issuer)
     return ParsedDocument(
         doc_id=doc_id_for(raw.source),
         source=raw.source,
         format=raw.format,
         content_hash=content_hash,
-        meta=extract_meta(raw, clean),
+        meta=meta,
         clean=clean,
         clauses=tuple(_tag(c, clean, tagger, convention_at, tree.rows.get(c.index)) for c in tree.clauses),
     )

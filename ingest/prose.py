@@ -23,8 +23,10 @@ from ingest.units import (
     has_strong_ending,
     is_clearly_named,
     is_generic,
+    is_ministry_shaped,
     looks_like_unit,
     normalise,
+    split_units,
     without_definition,
 )
 
@@ -63,6 +65,8 @@ class _Lexicon:
     request: re.Pattern[str]
     opener: re.Pattern[str]
     time_opener: re.Pattern[str]
+    frame_opener: re.Pattern[str]
+    frame_closer: re.Pattern[str]
     introducer: re.Pattern[str]  # ends where a name may start inside a sub-clause
 
 
@@ -89,6 +93,8 @@ def _lexicon() -> _Lexicon:
         request=re.compile(_alternation(p["request"])),
         opener=re.compile(f"(?:{_alternation(p['openers'])})[，,]"),
         time_opener=re.compile(p["time_opener"]),
+        frame_opener=re.compile(_alternation(p["with_frames"])),
+        frame_closer=re.compile(_alternation(p["frame_closers"])),
         introducer=re.compile(f"(?:{_alternation(p['introducers'])})$"),
     )
 
@@ -239,7 +245,11 @@ class ProseReader:
 
     def _all_clear(self, names: list[str]) -> bool:
         named = [n for n in names if not is_generic(n)]
-        return bool(named) and all(self._listed(n) or is_clearly_named(n) for n in named)
+        return bool(named) and all(self._listed(n) or is_clearly_named(n) or self._ministry(n) for n in named)
+
+    def _ministry(self, name: str) -> bool:
+        """国土资源部: a ministry the alias table lacks, unless the "name" is a verb and its object."""
+        return is_ministry_shaped(name) and not _lexicon().follower.match(fold_width(name))
 
     def _listed(self, name: str) -> bool:
         """Known to the alias table or defined by the document (联席会议, 联席会议办公室)."""
@@ -323,8 +333,12 @@ class ProseReader:
         verb = lex.follower.match(self.folded, pos, limit)
         if verb and self.folded.startswith("的", verb.end()):
             return None  # 由联席会议授权的第三方机构: the unit qualifies a noun, it does not act
+        if verb and self.folded.startswith((":", "："), verb.end()):
+            return None  # 发展改革委提出：…: a report of what the unit said
         head = lex.modals.match(self.folded, pos, limit).end()
         if lex.lead_word.match(self.folded, head, limit) or lex.with_word.match(self.folded, head, limit):
+            return "lead"
+        if self._framed_partners(head, limit):
             return "lead"
         if lex.cooperate_word.match(self.folded, head, limit):
             return "cooperate"
@@ -336,12 +350,23 @@ class ProseReader:
         head = lex.modals.match(self.folded, pos, limit).end()
         found = lex.with_word.match(self.folded, head, limit)
         if not found:
-            return []
+            return self._framed_partners(head, limit)
         partners = self.read_units(found.end(), limit)
         if partners:
             return partners[0]
         generic = self._generic_tail(found.end(), limit)
         return [generic[0]] if generic else []
+
+    def _framed_partners(self, pos: int, limit: int) -> list[str]:
+        """与Y一起 / 与Y共同 at ``pos``: the units Y, when they are a list of units."""
+        lex = _lexicon()
+        opener = lex.frame_opener.match(self.folded, pos, limit)
+        closer = lex.frame_closer.search(self.folded, opener.end(), limit) if opener else None
+        if not opener or not closer:
+            return []
+        names = split_units(self.text[opener.end() : closer.start()])
+        names = [n.removesuffix("等单位").removesuffix("等部门") or n for n in names]
+        return names if names and all(self._is_unit(n) for n in names) else []
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,10 @@ class Shapes:
     places: tuple[str, ...]
     specific_prefixes: tuple[str, ...]
     specific_endings: tuple[str, ...]
+    self_references: frozenset[str]
+    counted: re.Pattern[str]
+    ministry_endings: tuple[str, ...]
+    ministry_max_chars: int
     back_references: tuple[str, ...]
 
 
@@ -79,6 +83,10 @@ def shapes() -> Shapes:
         places=_longest_first(data["places"]),
         specific_prefixes=_longest_first(data["specific_category_prefixes"]),
         specific_endings=_longest_first(data["specific_category_endings"]),
+        self_references=frozenset(data["self_references"]),
+        counted=re.compile(data["counted"]),
+        ministry_endings=_longest_first(data["ministry_endings"]),
+        ministry_max_chars=int(data["ministry_max_chars"]),
         back_references=_longest_first(data["back_reference_endings"]),
     )
 
@@ -140,7 +148,7 @@ def looks_like_unit(name: str) -> bool:
     key, s = _core(name), shapes()
     if not key or not _CJK.search(key) or key in s.not_units or is_generic(key):
         return False
-    if key.startswith(s.not_name_starts) or len(key) > MAX_NAME_CHARS:
+    if key.startswith(s.not_name_starts) or len(key) > MAX_NAME_CHARS or s.counted.search(key):
         return False
     found = _ending(key)
     if found is None:
@@ -166,6 +174,17 @@ def is_clearly_named(name: str) -> bool:
     """A unit whose name opens with its level or place (国家…, 省…, 济南…): safe as a sentence's subject."""
     key, s = _core(name), shapes()
     return looks_like_unit(key) and key.startswith(s.prefixes + s.places)
+
+
+def is_ministry_shaped(name: str) -> bool:
+    """国土资源部, 信息产业部: a short name ending like a ministry or commission (callers exclude verbs)."""
+    key, s = _core(name), shapes()
+    return looks_like_unit(key) and len(key) <= s.ministry_max_chars and key.endswith(s.ministry_endings)
+
+
+def self_references() -> frozenset[str]:
+    """我部, 我委 …: a document's names for its own issuer."""
+    return shapes().self_references
 
 
 def without_definition(name: str) -> str:

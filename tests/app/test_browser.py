@@ -41,8 +41,10 @@ SANITY_SECONDS = 10.0
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists() or not CHROMEDRIVER.exists(),
-                       reason=f"{CHROMIUM} or {CHROMEDRIVER} missing: run tests/system_setup.py as root"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists() or not CHROMEDRIVER.exists(),
+        reason=f"{CHROMIUM} or {CHROMEDRIVER} missing: run tests/system_setup.py as root",
+    ),
 ]
 
 
@@ -82,12 +84,21 @@ def app_url(plan_kb, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app served over the session's plan index (serve finds it built and starts at once)."""
     port = _free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-           "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
+    env = {
+        **os.environ,
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+    }
     with log.open("wb") as out:
         # A session of its own so that the whole process group can be ended, whatever serve spawns.
-        server = subprocess.Popen(_serve_command(plan_kb.index_dir, port), cwd=ROOT, env=env,
-                                  stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            _serve_command(plan_kb.index_dir, port),
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, server, log)
@@ -115,13 +126,23 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[WebDrive
     downloads = tmp_path_factory.mktemp("downloads")
     options = Options()
     options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--no-first-run", "--window-size=1440,1800", "--lang=zh-CN",
-                     f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1440,1800",
+        "--lang=zh-CN",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
         options.add_argument(argument)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+    )
     # Both paths are given, so Selenium Manager has nothing to look up; SE_OFFLINE forbids it to try.
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SE_OFFLINE", "true")
@@ -134,8 +155,9 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[WebDrive
         driver.quit()
 
 
-def _wait_for(driver: WebDriver, condition: Callable[[WebDriver], object], what: str,
-              timeout: float = WAIT_SECONDS) -> None:
+def _wait_for(
+    driver: WebDriver, condition: Callable[[WebDriver], object], what: str, timeout: float = WAIT_SECONDS
+) -> None:
     try:
         WebDriverWait(driver, timeout, poll_frequency=0.05).until(condition, message=f"waiting for {what}")
     except TimeoutException:
@@ -147,6 +169,7 @@ def _has_text(*texts: str) -> Callable[[WebDriver], bool]:
     def check(driver: WebDriver) -> bool:
         # Tables are drawn on a canvas: only text outside st.dataframe can be waited for.
         return bool(driver.execute_script(_HAS_TEXT_JS, list(texts)))
+
     return check
 
 
@@ -188,16 +211,19 @@ def _shot(driver: WebDriver, name: str) -> None:
 def test_ask_department_matrix_and_download(app_url: str, browser: tuple[WebDriver, Path]) -> None:
     driver, downloads = browser
     driver.get(app_url)
-    _wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, QUESTION_BOX),
-              "the question box")
+    _wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, QUESTION_BOX), "the question box")
     first = _ask(driver, "雁阵形产业集群培育谁牵头？", "牵头单位：省发展改革委、省工业和信息化厅。")
-    warm = sorted([
-        _ask(driver, "万项技改万企转型由哪个部门负责？", "牵头单位：省工业和信息化厅。"),
-        _ask(driver, "农村电商产业带由哪些部门牵头？", "牵头单位：省商务厅、省农业农村厅。"),
-        _ask(driver, "５G和千兆光网建设由哪些部门牵头？", A6_HEADLINE),
-    ])
-    print(f"\nanswer latency, Enter to answer on screen: first {first:.2f} s, "
-          f"warm {', '.join(f'{t:.2f}' for t in warm)} s (median {warm[1]:.2f} s)")
+    warm = sorted(
+        [
+            _ask(driver, "万项技改万企转型由哪个部门负责？", "牵头单位：省工业和信息化厅。"),
+            _ask(driver, "农村电商产业带由哪些部门牵头？", "牵头单位：省商务厅、省农业农村厅。"),
+            _ask(driver, "５G和千兆光网建设由哪些部门牵头？", A6_HEADLINE),
+        ]
+    )
+    print(
+        f"\nanswer latency, Enter to answer on screen: first {first:.2f} s, "
+        f"warm {', '.join(f'{t:.2f}' for t in warm)} s (median {warm[1]:.2f} s)"
+    )
     assert warm[1] < SANITY_SECONDS
     assert "q=" in driver.current_url
     _shot(driver, "ask")

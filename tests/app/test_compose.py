@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from app.answer import AnswerHit
 from app.compose import compose_role_answer
 from app.query import Lexicon, parse_question
@@ -71,3 +73,18 @@ def test_relevant_clauses_without_units_are_not_an_answer() -> None:
         answer.text
         == "相关条款未写明牵头或责任单位，请核对原文：《方案》（鲁政发〔2023〕1号）（一）设立专家评审组"
     )
+
+
+def test_other_documents_that_answer_are_listed_with_their_departments() -> None:
+    first = hit("建设智算中心", lead=["市工业和信息化局"])
+    same_doc = hit("算力调度", lead=["市大数据局"])
+    other = dataclasses.replace(
+        hit("统筹布局智算中心", responsible=["省大数据局"]), doc_id="e", citation="《乙》（二）"
+    )
+    answer = compose_role_answer(
+        parse_question("智算中心谁牵头", NO_LEXICON), [first, same_doc, other], 5, always
+    )
+    assert answer.lead == ("市工业和信息化局",)  # the first-ranked clause answers at the top level
+    assert [h.heading for h in answer.others] == ["统筹布局智算中心"]  # one clause per other document
+    assert answer.text.endswith("另见《乙》（二），责任单位：省大数据局。")
+    assert answer.to_json()["other_documents"][0]["responsible"] == ["省大数据局"]

@@ -29,10 +29,22 @@ from app.exports import (
 
 TITLE = "山东省县域经济高质量发展三年行动方案（2023－2025年）任务分工表"
 ROWS = [
-    ("1", "实施经济强县领跑计划", "发挥胶州、龙口、荣成、邹城、寿光５个“千亿”县（市）带动作用……",
-     "省发展改革委", "省有关部门", ""),
-    ("2", "建设新型基础设施", "加快５G、千兆光网、数据中心等新型基础设施建设……",
-     "省工业和信息化厅、省大数据局、省能源局", "", "到2025年"),
+    (
+        "1",
+        "实施经济强县领跑计划",
+        "发挥胶州、龙口、荣成、邹城、寿光５个“千亿”县（市）带动作用……",
+        "省发展改革委",
+        "省有关部门",
+        "",
+    ),
+    (
+        "2",
+        "建设新型基础设施",
+        "加快５G、千兆光网、数据中心等新型基础设施建设……",
+        "省工业和信息化厅、省大数据局、省能源局",
+        "",
+        "到2025年",
+    ),
 ]
 
 
@@ -107,8 +119,10 @@ def test_csv_has_bom_and_round_trips() -> None:
     frame = pd.DataFrame([{"部门": "省工业和信息化厅", "条款数": 12}])
     data = table_csv(frame)
     assert data.startswith(b"\xef\xbb\xbf")
-    assert list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == [["部门", "条款数"],
-                                                                       ["省工业和信息化厅", "12"]]
+    assert list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == [
+        ["部门", "条款数"],
+        ["省工业和信息化厅", "12"],
+    ]
     from_mappings = table_csv([{"部门": "省大数据局", "角色": ("牵头", "配合")}])
     assert from_mappings.decode("utf-8-sig").splitlines() == ["部门,角色", "省大数据局,牵头、配合"]
     assert table_csv([]) == b"\xef\xbb\xbf"
@@ -126,9 +140,19 @@ def _convert(source: Path, target_format: str, out_dir: Path) -> Path:
     # A private profile keeps parallel or earlier LibreOffice instances from blocking this one.
     profile = (out_dir / "lo-profile").as_uri()
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target_format,
-         "--outdir", str(out_dir), str(source)],
-        check=True, capture_output=True, timeout=180,
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            target_format,
+            "--outdir",
+            str(out_dir),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     produced = out_dir / f"{source.stem}.{target_format.split(':')[0]}"
     if not produced.exists():

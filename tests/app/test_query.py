@@ -12,6 +12,7 @@ from app.query import (
     parse_question,
     strip_scaffolding,
 )
+from app.scopes import Scopes
 from ingest.departments import known_departments
 
 # The printed forms a store could add on top of the alias table.
@@ -121,3 +122,55 @@ def test_sql_and_regex_text_is_plain_text(lexicon: Lexicon, question: str, conte
 def test_strip_scaffolding_keeps_content_words() -> None:
     question = "请问工厂里的机器联网上云，相关平台谁牵头建设？"
     assert strip_scaffolding(question) == "工厂里的机器联网上云 相关平台"
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "roles"),
+    [
+        ("省科技厅作为牵头部门承担哪些工作？", "dept", ("lead", "responsible")),
+        ("省商务厅和省财政厅共同牵头的任务有哪些？", "dept", ("lead", "responsible")),
+        ("蓝色海湾整治行动的牵头部门", "lead", ("lead", "responsible")),
+        ("商务厅配合哪些任务？", "dept", ("cooperate",)),
+    ],
+)
+def test_role_words_and_role_nouns(lexicon: Lexicon, question: str, intent: str, roles: tuple) -> None:
+    query = parse_question(question, lexicon)
+    assert (query.intent, query.roles) == (intent, roles)
+
+
+def test_several_departments_and_how_they_combine(lexicon: Lexicon) -> None:
+    both = parse_question("省商务厅和省财政厅共同牵头的任务有哪些？", lexicon)
+    assert ([d.canonical for d in both.departments], both.combine) == (["省商务厅", "省财政厅"], "and")
+    either = parse_question("省教育厅或省科技厅牵头的工作", lexicon)
+    assert ([d.canonical for d in either.departments], either.combine) == (["省教育厅", "省科技厅"], "or")
+
+
+def test_names_without_their_level_prefix(lexicon: Lexicon) -> None:
+    assert [d.canonical for d in lexicon.find("商务厅配合哪些任务")] == ["省商务厅"]
+
+
+def test_place_or_issuer_scopes_the_documents(lexicon: Lexicon) -> None:
+    scopes = Scopes({"青岛": frozenset({"qd-plan"}), "国务院": frozenset({"gov-a", "gov-b"})}, {}, {})
+    query = parse_question("青岛的智算中心谁负责？", lexicon, scopes=scopes)
+    assert query.scope == frozenset({"qd-plan"})
+    assert parse_question("智算中心谁负责？", lexicon, scopes=scopes).scope is None
+
+
+@pytest.mark.parametrize(
+    ("question", "year", "topic", "listing"),
+    [
+        ("到2025年的目标有哪些？", 2025, "", True),
+        ("2024年底前要完成哪些目标", 2024, "", True),
+        ("算力中心建设到2025年的目标是什么？", 2025, "算力中心建设", False),
+    ],
+)
+def test_target_questions(lexicon: Lexicon, question: str, year: int, topic: str, listing: bool) -> None:
+    query = parse_question(question, lexicon)
+    assert (query.intent, query.year, query.topic, query.listing) == ("target", year, topic, listing)
+
+
+def test_a_unit_that_issued_the_document_asked_about_is_no_department(lexicon: Lexicon) -> None:
+    query = parse_question("国务院促进就业的意见对返乡创业有什么扶持？", lexicon)
+    assert (query.intent, query.departments) == ("search", ())
+    query = parse_question("国办推广改革举措的通知里，科技部负责哪些事项？", lexicon)
+    assert (query.intent, [d.canonical for d in query.departments]) == ("dept", ["科技部"])

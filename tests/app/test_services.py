@@ -221,3 +221,24 @@ def test_task_table_of_a_document_reproduces_its_own_table(hash_kb: KnowledgeBas
     sheet = load_workbook(io.BytesIO(task_table_xlsx(rows, "任务分工表"))).active
     printed = [tuple(cell.value or "" for cell in row[1:]) for row in sheet.iter_rows(min_row=3)]
     assert printed == [row[1:] for row in ROWS]
+
+
+TWO_DEPARTMENTS = """关于推进商贸流通的实施方案
+一、重点任务
+（一）建设商贸物流枢纽。完善枢纽功能。（省商务厅、省财政厅牵头，省交通运输厅配合）
+（二）发展冷链物流。培育冷链企业。（省商务厅牵头）
+（三）设立流通发展资金。加大资金支持。（省财政厅牵头）
+"""
+
+
+def test_department_questions_intersect_or_join_departments(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    path = tmp_path / "trade.txt"
+    path.write_text(TWO_DEPARTMENTS, encoding="utf-8")
+    hash_kb.ingest([path])
+    both = hash_kb.ask("省商务厅和省财政厅共同牵头的任务有哪些？")
+    assert (both.intent, [h.heading for h in both.hits]) == ("dept", ["建设商贸物流枢纽"])
+    assert both.text.startswith("省商务厅、省财政厅共同牵头或负责的条款共1条（1份文件）")
+    either = hash_kb.ask("省商务厅或省财政厅牵头的工作")
+    assert [h.heading for h in either.hits] == ["建设商贸物流枢纽", "发展冷链物流", "设立流通发展资金"]
+    cooperating = hash_kb.ask("交通运输厅配合哪些任务？")  # without its 省 prefix
+    assert (cooperating.departments, len(cooperating.hits)) == (("省交通运输厅",), 1)

@@ -28,10 +28,26 @@ A6_LEADS = ("省工业和信息化厅", "省大数据局", "省能源局")
 
 
 def _clause(text: str, start: int, attribution: tuple[int, int]) -> Clause:
-    a = Attribution(raw="", start=attribution[0], end=attribution[1], scope_start=start,
-                    scope_end=start + len(text), lead=(Department("省发改委", "省发展改革委"),))
-    return Clause(index=0, path="二、（一）", number="（一）", level=2, heading="实施经济强县领跑计划",
-                  text=text, start=start, end=start + len(text), parent=None, attributions=(a,))
+    a = Attribution(
+        raw="",
+        start=attribution[0],
+        end=attribution[1],
+        scope_start=start,
+        scope_end=start + len(text),
+        lead=(Department("省发改委", "省发展改革委"),),
+    )
+    return Clause(
+        index=0,
+        path="二、（一）",
+        number="（一）",
+        level=2,
+        heading="实施经济强县领跑计划",
+        text=text,
+        start=start,
+        end=start + len(text),
+        parent=None,
+        attributions=(a,),
+    )
 
 
 def test_attribution_spans_are_clause_relative_and_clipped() -> None:
@@ -87,8 +103,6 @@ def test_headline_drops_the_citation_shown_below() -> None:
     assert fmt.headline(dept) == "省发展改革委相关条款共 2 条"
 
 
-
-
 def test_filter_hits_by_department_role_and_year() -> None:
     hits = [_Hit("a", lead=("省商务厅",)), _Hit("b", cooperate=("省商务厅", "省科技厅")), _Hit("a")]
     years = {"a": "2023", "b": "2021"}
@@ -111,15 +125,24 @@ class _Matrix:
     cells: dict[tuple[str, int], str]
 
 
-MATRIX = _Matrix(("省发展改革委", "省财政厅"),
-                 (_MatrixClause(1, "二、（一）", "领跑"), _MatrixClause(2, "二、（二）", "示范")),
-                 {("省发展改革委", 1): "lead", ("省发展改革委", 2): "cooperate", ("省财政厅", 2): "lead"})
+MATRIX = _Matrix(
+    ("省发展改革委", "省财政厅"),
+    (_MatrixClause(1, "二、（一）", "领跑"), _MatrixClause(2, "二、（二）", "示范")),
+    {("省发展改革委", 1): "lead", ("省发展改革委", 2): "cooperate", ("省财政厅", 2): "lead"},
+)
 
 
 def test_matrix_rows_count_load_and_place_symbols() -> None:
     rows = fmt.matrix_rows(MATRIX)
-    assert rows[0] == {"部门": "省发展改革委", "牵头": 1, "配合": 1, "负责": 0, "合计": 2,
-                       "二、（一）": "●", "二、（二）": "○"}
+    assert rows[0] == {
+        "部门": "省发展改革委",
+        "牵头": 1,
+        "配合": 1,
+        "负责": 0,
+        "合计": 2,
+        "二、（一）": "●",
+        "二、（二）": "○",
+    }
     assert rows[1]["二、（一）"] == "" and rows[1]["二、（二）"] == "●"
     assert fmt.busiest(rows, top=1) == "省发展改革委（2项，牵头1项）"
 

@@ -34,8 +34,10 @@ def test_each_upload_reports_its_clauses(uploaded: tuple[KnowledgeBase, AppTest]
     assert not at.exception and not at.error
     messages = [s.value for s in at.success]
     assert len(messages) == len(kb.documents()) == len(list(SHARED_CORPUS.glob("*.txt"))) + 1
-    assert any(m.startswith("shandong_2019_shuzi_shandong_2019_xingdong_fangan.txt：") and "68 处分工" in m
-               for m in messages)
+    assert any(
+        m.startswith("shandong_2019_shuzi_shandong_2019_xingdong_fangan.txt：") and "68 处分工" in m
+        for m in messages
+    )
 
 
 def test_every_page_shows_every_uploaded_document(

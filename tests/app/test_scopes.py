@@ -1,0 +1,50 @@
+"""Place and issuer words of the stored documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.scopes import Scopes, document_words, title_core
+
+
+@dataclass(frozen=True)
+class _Meta:
+    title: str
+    issuer: str
+
+
+@dataclass(frozen=True)
+class _Doc:
+    doc_id: str
+    meta: _Meta
+
+
+def test_words_of_a_document() -> None:
+    words = document_words("青岛市人工智能产业创新发展行动计划", "青岛市人民政府")
+    assert words == {"青岛市人民政府", "青岛市", "青岛"}
+    assert document_words("关于做好促进就业工作的若干意见", "国务院") == {"国务院"}
+
+
+def test_scopes_map_words_to_documents() -> None:
+    docs = [
+        _Doc("qd", _Meta("青岛市人工智能产业创新发展行动计划", "青岛市人民政府")),
+        _Doc("gov", _Meta("国务院关于促进就业的若干意见", "国务院")),
+        _Doc("jt", _Meta("交通运输部关于推进智慧交通的意见", "交通运输部、国家铁路局")),
+    ]
+    scopes = Scopes.of(docs)
+    assert scopes.documents_for("青岛的智算中心谁负责") == frozenset({"qd"})
+    assert scopes.documents_for("国务院的文件里谁负责就业") == frozenset({"gov"})
+    assert scopes.documents_for("国家铁路局配合哪些工作") == frozenset({"jt"})
+    assert scopes.documents_for("算力调度谁负责") is None
+
+
+def test_a_question_names_a_document_by_part_of_its_title() -> None:
+    assert title_core("山东省推动工业大数据发展实施方案（2020—2022年）") == "山东省工业大数据"
+    docs = [
+        _Doc("sd", _Meta("山东省推动工业大数据发展实施方案（2020—2022年）", "山东省人民政府办公厅")),
+        _Doc("sd19", _Meta("数字山东2019行动方案", "山东省人民政府办公厅")),
+        _Doc("qd", _Meta("青岛市人工智能产业创新发展行动计划", "青岛市人民政府")),
+    ]
+    scopes = Scopes.of(docs)
+    assert scopes.documents_for("山东工业大数据实施方案中，负责哪些工作") == frozenset({"sd"})
+    assert scopes.documents_for("数字山东2019行动方案中，牵头了哪些工作") == frozenset({"sd19"})
