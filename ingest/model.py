@@ -126,7 +126,7 @@ class Clause:
     index: int  # position in document order, 0-based; unique within a document
     path: str  # numbering as printed from the root, e.g. 三、（一）6．
     number: str  # this level's number as printed, e.g. 6．
-    level: int  # 1 for 一、, 2 for （一）, … (the pattern's rank, not the depth)
+    level: int  # 10 for 一、, 20 for （一）, 30 for 1．… (the pattern's rank, ingest/data/numbering.toml)
     heading: str  # short title, e.g. 建设新型基础设施
     text: str  # the clause's own text, number included, as displayed
     start: int

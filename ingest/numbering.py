@@ -82,6 +82,9 @@ def chinese_numeral(text: str) -> int | None:
 
 
 def numeral_value(token: str, numeral: str) -> int | None:
+    if numeral == "decimal":  # 2.1.3: the item's own number is the last part
+        last = fold_width(token).rsplit(".", 1)[-1]
+        return int(last) if last.isdigit() else None
     if numeral == "arabic":
         return int(fold_width(token)) if fold_width(token).isdigit() else None
     if numeral == "circled":

@@ -183,6 +183,7 @@ class _Item:
     number: str
     heading: str
     row: TableRow | None = None
+    decimal: bool = False  # 2.1.3: the number names its ancestors itself
 
 
 def _items(text: str, part: Part, tables: list[TaskTable]) -> list[_Item]:
@@ -194,6 +195,7 @@ def _items(text: str, part: Part, tables: list[TaskTable]) -> list[_Item]:
             h.number.level.rank,
             text[h.start : h.number.end - h.number.start + h.start],
             _heading_text(text[h.body : h.line_end]),
+            decimal=h.number.level.numeral == "decimal",
         )
         for h in _headings(text, part.content, part.end, skip)
     ]
@@ -253,7 +255,7 @@ def _add_part(
         while stack and stack[-1].level >= item.rank and stack[-1] is not root:
             stack.pop()
         parent = stack[-1] if stack else None
-        path = _child_path(parent, item.number)
+        path = _decimal_path(stack, item.number) if item.decimal else _child_path(parent, item.number)
         end = item.row.end if item.row else max(stop, item.line_end)
         clause = _clause(
             text,
@@ -270,6 +272,21 @@ def _add_part(
             rows[clause.index] = item.row
         clauses.append(clause)
         stack.append(clause)
+
+
+def _decimal_path(ancestors: list[Clause], number: str) -> str:
+    """2.1.3 under 2.1 under 2.: the number already names them, so the path is the nearest other
+    ancestor's (a chapter, an appendix) and the number: 第二章2.1.3, not 第二章2.2.12.1.3."""
+    own = fold_width(number).strip()
+    base = next(
+        (
+            a
+            for a in reversed(ancestors)
+            if not own.startswith(fold_width(a.number).strip().rstrip(".、") + ".")
+        ),
+        None,
+    )
+    return _child_path(base, number)
 
 
 def _child_path(parent: Clause | None, number: str) -> str:

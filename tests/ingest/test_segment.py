@@ -38,7 +38,7 @@ def test_tree_structure() -> None:
         "三、（一）２．",
         "四、",
     ]
-    assert [c.level for c in clauses] == [1, 1, 2, 2, 1, 2, 3, 3, 1]
+    assert [c.level for c in clauses] == [10, 10, 20, 20, 10, 20, 30, 30, 10]
     assert [c.parent for c in clauses] == [None, None, 1, 1, None, 4, 5, 5, None]
     assert all(c.index == i for i, c in enumerate(clauses))
 
@@ -119,8 +119,8 @@ def test_attachments_are_parts_of_the_tree_under_their_label() -> None:
     assert [c.path for c in clauses] == ["第一条", "第二条", "附件1", "附件1 （一）", "附件2", "附件2 （一）"]
     assert clauses[1].text == "第二条  废止。"  # the list of attachments is no part of the last article
     assert [(c.heading, c.level, c.parent) for c in clauses[2:4]] == [
-        ("申请书", -9, None),
-        ("申请书内容", 2, 2),
+        ("申请书", -90, None),
+        ("申请书内容", 20, 2),
     ]
     assert clauses[4].text == "附件 2"
 
@@ -145,3 +145,19 @@ def test_pua_glyph_after_number() -> None:
 
 def test_no_numbers_no_clauses() -> None:
     assert segment("只有一段文字，没有编号。\n2023年。") == ()
+
+
+def test_decimal_numbering_keeps_the_number_as_its_path() -> None:
+    text = (
+        "第二章 组织体系\n2.1 指挥机构\n2.1.1 指挥部职责\n（1）统一领导。\n2.1.2 办公室职责\n2.2 成员单位\n"
+    )
+    clauses = segment(text)
+    assert [c.path for c in clauses] == [
+        "第二章",
+        "第二章2.1",
+        "第二章2.1.1",
+        "第二章2.1.1（1）",
+        "第二章2.1.2",
+        "第二章2.2",
+    ]
+    assert [c.parent for c in clauses] == [None, 0, 1, 2, 1, 0]
