@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from index.store import ClauseStore, StoredClause
+from ingest.targets import states_quantity
 
 from .answer import LIST_SEP, Answer, AnswerHit, make_hit, target_display
 from .query import Query
@@ -112,7 +113,9 @@ def not_found(query: Query, hits: Sequence[AnswerHit], top_k: int) -> Answer:
 
 def compose_target_answer(query: Query, hits: Sequence[AnswerHit], top_k: int, evidence: Evidence) -> Answer:
     """The targets of the clauses that pass the evidence test (of the asked year when one is named):
-    the first one's, or every one's when the question asks for a list."""
+    the first one's, or every one's when the question asks for a list. A question with a target
+    word whose answer states a quantity but no target (多少天内报送: 5个工作日内) is answered with
+    the clause, as a search is."""
     chosen = []
     for hit in hits[: CANDIDATES if query.listing else ANSWER_DEPTH]:
         targets = [t for t in hit.targets if query.year is None or t.year == query.year]
@@ -121,6 +124,8 @@ def compose_target_answer(query: Query, hits: Sequence[AnswerHit], top_k: int, e
             if not query.listing:
                 break
     if not chosen:
+        if hits and states_quantity(hits[0].text):
+            return compose_search_answer(query, hits, top_k, evidence)
         return not_found(query, hits, top_k)
     return _target_answer(query, chosen, hits, top_k)
 
@@ -198,11 +203,8 @@ def compose_dept_answer(query: Query, clauses: Sequence[StoredClause]) -> Answer
 
 
 def _role_word(roles: Sequence[str]) -> str:
-    if tuple(roles) == ("cooperate",):
-        return "配合"
-    if "cooperate" not in roles:
-        return "牵头或负责"
-    return "牵头、配合或负责"
+    words = {("cooperate",): "配合", ("lead",): "牵头", ("lead", "responsible"): "牵头或负责"}
+    return words.get(tuple(roles), "牵头、配合或负责")
 
 
 def _names_in_role(clauses: Iterable[StoredClause], canonicals: set[str], role: str) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.text import fold
@@ -196,6 +196,7 @@ class GoldIndex:
     """The gold attributions by (document key, folded path): the truth answers are judged against."""
 
     by_clause: Mapping[tuple[str, str], Sequence[GoldAttribution]]
+    splits: Mapping[str, str] = field(default_factory=dict)  # document key -> tune / heldout
 
     @classmethod
     def build(cls, documents: Sequence[GoldDocument]) -> GoldIndex:
@@ -203,7 +204,14 @@ class GoldIndex:
         for doc in documents:
             for a in doc.attributions:
                 by_clause.setdefault((doc.key, path_key(a.path)), []).append(a)
-        return cls(by_clause)
+        return cls(by_clause, {doc.key: doc.split for doc in documents})
+
+    def judged(self, q: GoldQuestion, clauses: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        """The clauses a question over every document is judged on: those of its split's documents,
+        so a tuned question never measures (or exposes) the held-back gold, and the reverse."""
+        if q.doc is not None:
+            return clauses
+        return {(doc, path) for doc, path in clauses if self.splits.get(doc) == q.split}
 
     def names(self, doc: str, path: str, role: str) -> set[str]:
         return {normalise(n) for a in self.by_clause.get((doc, path_key(path)), ()) for n in getattr(a, role)}
@@ -241,11 +249,17 @@ def score_gold(q: GoldQuestion, answer: Answer, gold: GoldIndex, keys: Mapping[s
         expected = (
             gold.department_clauses(q) if q.kind == "dept" else {(d, path_key(p)) for d, p in q.clauses}
         )
-        got = set(answered)
+        expected, got = gold.judged(q, expected), gold.judged(q, set(answered))
         precision = len(got & expected) / len(got) if got else float(not expected)
         recall = len(got & expected) / len(expected) if expected else 1.0
         return GoldResult(
-            q, None, got == expected, precision, recall, f"{len(got)} clauses, {len(expected)} expected"
+            q,
+            None,
+            got == expected,
+            precision,
+            recall,
+            f"{len(got)} clauses, {len(expected)} expected; missing {sorted(expected - got)[:3]},"
+            f" extra {sorted(got - expected)[:3]}",
         )
     target = (q.doc or "", path_key(q.clause or ""))
     top1 = bool(answer.hits) and _hit_key(answer.hits[0], keys) == target

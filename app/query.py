@@ -12,13 +12,14 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
 from ingest.model import ROLES
 from ingest.text import fold
+from ingest.units import has_strong_ending, places, unit_ending
 
 from .scopes import Scopes
 
@@ -32,6 +33,9 @@ INTENTS = ("lead", "cooperate", "dept", "target", "search")
 ISSUER_TITLE_CHARS = 16
 # A name without its 省/市 prefix is matched only from this length on (科技厅, not 科技).
 MIN_SHORT_NAME_CHARS = 3
+# Abbreviations of department names (省经信厅, 发改委) are this long.
+MIN_ABBREVIATION_CHARS = 3
+MAX_ABBREVIATION_CHARS = 8
 
 
 class QuestionError(ValueError):
@@ -154,19 +158,23 @@ def default_grammar() -> Grammar:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Folded alias -> canonical department name, for longest-match lookup in questions."""
+    """Folded alias -> canonical department name, for longest-match lookup in questions; a name no
+    alias spells is matched as an abbreviation of one (省经信厅 for 省经济和信息化厅)."""
 
     aliases: Mapping[str, str]
     max_len: int
+    by_first: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # first char -> aliases
 
     @classmethod
     def build(cls, *tables: Mapping[str, Iterable[str]]) -> Lexicon:
         """``tables``: canonical -> names (aliases, printed forms); the canonical maps to itself."""
         aliases: dict[str, str] = {}
+        where = places()
         for table in tables:
             for canonical, names in table.items():
                 for name in (canonical, *names):
-                    if name:
+                    # a place alone (济南, printed for 济南和青岛两市要…) says where, not who, in a question
+                    if name and fold(name) not in where:
                         aliases.setdefault(fold(name), canonical)
         # Staff drop the level: 商务厅 for 省商务厅, 大数据局 for 市大数据局, where only one unit fits.
         short: dict[str, set[str]] = {}
@@ -177,7 +185,13 @@ class Lexicon:
         for bare, canonicals in short.items():
             if len(canonicals) == 1 and bare not in aliases:
                 aliases[bare] = next(iter(canonicals))
-        return cls(aliases, max((len(a) for a in aliases), default=0))
+        by_first: dict[str, list[str]] = {}
+        for alias in aliases:
+            if has_strong_ending(alias):
+                by_first.setdefault(alias[0], []).append(alias)
+        return cls(
+            aliases, max((len(a) for a in aliases), default=0), {k: tuple(v) for k, v in by_first.items()}
+        )
 
     def find(self, folded: str) -> tuple[DeptMention, ...]:
         """Every department named in ``folded``, leftmost-longest, non-overlapping."""
@@ -196,7 +210,33 @@ class Lexicon:
             name = folded[i : i + length]
             if name in self.aliases:
                 return DeptMention(name, self.aliases[name], i, i + length)
+        return self._abbreviation_at(folded, i)
+
+    def _abbreviation_at(self, folded: str, i: int) -> DeptMention | None:
+        """The longest unit-shaped name at ``i`` that abbreviates exactly one department."""
+        for length in range(min(MAX_ABBREVIATION_CHARS, len(folded) - i), MIN_ABBREVIATION_CHARS - 1, -1):
+            name = folded[i : i + length]
+            if not has_strong_ending(name):
+                continue
+            canonicals = {self.aliases[a] for a in self.by_first.get(name[0], ()) if abbreviates(name, a)}
+            if len(canonicals) == 1:
+                return DeptMention(name, canonicals.pop(), i, i + length)
         return None
+
+
+def abbreviates(short: str, name: str) -> bool:
+    """省经信厅 abbreviates 省经济和信息化厅, 省发改委 省发展和改革委员会, 发改委 发展改革委: the same
+    opening (level and first character of its first word), the other characters in order, the ending
+    cut to its first character."""
+    ending = unit_ending(name)
+    if not ending or len(short) >= len(name) or not ending.startswith(short[-1]):
+        return False
+    body, short_body = name[: len(name) - len(ending)], short[:-1]
+    head = 2 if len(short_body) > 2 else 1
+    if len(short_body) < 2 or short_body[:head] != body[:head]:
+        return False
+    rest = iter(body[head:])
+    return all(ch in rest for ch in short_body[head:])
 
 
 # ---- intent ----------------------------------------------------------------------------------
@@ -214,11 +254,14 @@ def parse_question(
     text = check_question(question)
     folded = fold(text)
     depts = tuple(d for d in lexicon.find(folded) if not _issuer(folded, d, g))
-    year_match = g.year.search(folded)
-    year = int(year_match.group(1)) if year_match else None
     intent, roles = _intent(folded, depts, g)
     rest = _without_mentions(folded, depts)
-    content = strip_scaffolding(folded, g)
+    # The words that name the document (促进就业若干意见中，…) say where to look, not what about;
+    # a year among them (数字山东2019…) is part of a title, not a deadline.
+    about = folded[_naming_end(folded, scopes) :] if scopes else folded
+    year_match = g.year.search(about)
+    year = int(year_match.group(1)) if year_match else None
+    content = strip_scaffolding(about, g) or strip_scaffolding(folded, g)
     return Query(
         question=text,
         folded=folded,
@@ -255,6 +298,21 @@ def _intent(folded: str, depts: tuple[DeptMention, ...], g: Grammar) -> tuple[st
     return "search", ()
 
 
+def _naming_end(folded: str, scopes: Scopes) -> int:
+    """The offset in ``folded`` where a title-naming phrase ends (0 without one); the phrase is found
+    in the squeezed text, so offsets are mapped back over white space."""
+    end = scopes.naming_end(folded)
+    if not end:
+        return 0
+    seen = 0
+    for offset, char in enumerate(folded):
+        if not char.isspace():
+            seen += 1
+        if seen == end:
+            return offset + 1
+    return len(folded)
+
+
 def _issuer(folded: str, mention: DeptMention, g: Grammar) -> bool:
     """国务院促进就业的意见…: the unit names the document, it is not asked about."""
     return bool(g.issuer_of and g.issuer_of.match(folded, mention.end))
@@ -275,9 +333,12 @@ def _without_mentions(folded: str, mentions: Sequence[DeptMention]) -> str:
 
 
 def _roles_in(text: str, g: Grammar) -> tuple[str, ...]:
+    # 牵头 asks who leads; 负责 who is in charge: the lead, or the responsible units where none leads.
     roles: list[str] = []
-    if any(v in text for v in (*g.lead_verbs, *g.responsible_verbs)):
+    if any(v in text for v in g.responsible_verbs):
         roles += ["lead", "responsible"]
+    elif any(v in text for v in g.lead_verbs):
+        roles.append("lead")
     if any(v in text for v in g.cooperate_verbs):
         roles.append("cooperate")
     return tuple(roles)

@@ -50,6 +50,8 @@ class Rules:
     page_line: tuple[re.Pattern[str], ...]
     page_glued_end: re.Pattern[str]
     page_glued_start: re.Pattern[str]
+    contents_title: re.Pattern[str]
+    contents_entry: re.Pattern[str]
     front: tuple[re.Pattern[str], ...]
     front_max_lines: int
     front_max_chars: int
@@ -80,6 +82,8 @@ def rules() -> Rules:
         page_line=tuple(map(re.compile, page["line"])),
         page_glued_end=re.compile(page["glued_end"]),
         page_glued_start=re.compile(page["glued_start"]),
+        contents_title=re.compile(data["contents"]["title"]),
+        contents_entry=re.compile(data["contents"]["entry"]),
         front=tuple(map(re.compile, front["patterns"])),
         front_max_lines=front["max_lines"],
         front_max_chars=front["max_chars"],
@@ -104,7 +108,7 @@ def rules() -> Rules:
 
 def clean_document(raw: RawDocument) -> CleanDocument:
     """Remove layout noise from ``raw`` and return display text with page offsets."""
-    lines = split_lines(raw)
+    lines = drop_contents(split_lines(raw))
     front, lines = split_front(lines)
     lines = drop_running_headers(lines, front)
     lines, back = split_back(lines)
@@ -133,6 +137,16 @@ def split_lines(raw: RawDocument) -> list[Line]:
             if body.strip():
                 lines.append(Line(body.rstrip(), page.number))
     return lines
+
+
+def drop_contents(lines: list[Line]) -> list[Line]:
+    """Without the table of contents: its 目录 line and its entries (heading, dot leaders, page)."""
+    r = rules()
+    return [
+        line
+        for line in lines
+        if not (r.contents_title.match(line.text.strip()) or r.contents_entry.search(line.text))
+    ]
 
 
 def strip_page_number(text: str) -> tuple[str, int | None, str]:

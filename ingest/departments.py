@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.datafiles import read_lines
-from ingest.units import normalise, places
+from ingest.units import core_name, normalise, places
 
 # Provincial rows of the table are Shandong's; "山东省X" is read as the provincial "省X".
 HOME_PROVINCE = "山东"
@@ -41,14 +41,20 @@ def _table() -> _Table:
 
 
 def canonical(name: str) -> str:
-    """The canonical name of a department as printed; the normalised printed name when unknown."""
+    """The canonical name of a department as printed; the normalised printed name when unknown.
+
+    A bracketed note after a name gives another name of the same body (市场监管总局（标准委）,
+    省发展改革委（省能源局）): the name before it is the department's.
+    """
     key = normalise(name)
-    return _lookup(key) or key
+    core = core_name(key)
+    return _lookup(key) or _lookup(core) or core
 
 
 def is_known(name: str) -> bool:
     """True when the alias table knows ``name`` (directly, as 山东省X, or as a city's 市X)."""
-    return _lookup(normalise(name)) is not None
+    key = normalise(name)
+    return _lookup(key) is not None or _lookup(core_name(key)) is not None
 
 
 def _lookup(key: str) -> str | None:

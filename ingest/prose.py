@@ -21,11 +21,14 @@ from ingest.roles import ROLE_NAMES, designation_role, grammar
 from ingest.units import (
     MAX_NAME_CHARS,
     has_strong_ending,
+    is_body,
     is_clearly_named,
     is_generic,
     is_ministry_shaped,
+    level_enumeration_end,
     looks_like_unit,
     normalise,
+    places,
     split_units,
     without_definition,
 )
@@ -57,6 +60,7 @@ class _Lexicon:
     follower: re.Pattern[str]  # what may follow a subject: modal, duty verb, role word, 会同, 为
     strong_follower: re.Pattern[str]  # a modal or role word: enough even after a weak name (…中心要)
     not_modal: re.Pattern[str]
+    report: re.Pattern[str]  # 印发《: a publication reported
     modals: re.Pattern[str]
     with_word: re.Pattern[str]
     lead_word: re.Pattern[str]
@@ -68,6 +72,10 @@ class _Lexicon:
     frame_opener: re.Pattern[str]
     frame_closer: re.Pattern[str]
     introducer: re.Pattern[str]  # ends where a name may start inside a sub-clause
+    establisher: re.Pattern[str]  # 成立 (a body set up by the document)
+    host: re.Pattern[str]  # 办公室设在 (the unit that hosts it)
+    places: re.Pattern[str]  # 济南和青岛两市: places counted as governments
+    duty: re.Pattern[str]  # modals and a body's duty (负责, 统筹): a task with no subject of its own
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -85,6 +93,7 @@ def _lexicon() -> _Lexicon:
         follower=re.compile(_alternation(followers)),
         strong_follower=re.compile(_alternation([*p["modals"], *roles])),
         not_modal=re.compile(_alternation(p["not_modals"])),
+        report=re.compile(f"(?:{_alternation(p['report_verbs'])})了?《"),
         modals=re.compile(f"(?:{_alternation(p['modals'])})*"),
         with_word=re.compile(_alternation(p["with"])),
         lead_word=re.compile(_alternation(verbs["lead"])),
@@ -96,6 +105,12 @@ def _lexicon() -> _Lexicon:
         frame_opener=re.compile(_alternation(p["with_frames"])),
         frame_closer=re.compile(_alternation(p["frame_closers"])),
         introducer=re.compile(f"(?:{_alternation(p['introducers'])})$"),
+        establisher=re.compile(_alternation(p["establishers"])),
+        host=re.compile(_alternation(p["hosts"])),
+        places=re.compile(
+            f"(?P<names>(?:{_alternation(places())})(?:[、和及与](?:{_alternation(places())}))+){p['place_group']}"
+        ),
+        duty=re.compile(f"(?:{_alternation(p['modals'])})*(?:{_alternation(p['body_duties'])})"),
     )
 
 
@@ -112,10 +127,11 @@ class ProseReader:
     def assignments(self, start: int, end: int, skip: Sequence[tuple[int, int]] = ()) -> list[Assignment]:
         """The assignments of ``text[start:end]``: one per task, that is per sentence, or per part of a
         sentence that gives another subject another task (X负责A，Y负责B). ``skip`` spans (carriers
-        already read as brackets or labels) are not read again."""
+        already read as brackets or labels) are not read again; where there are any, the bodies the
+        text sets up (成立X，负责…) are the carriers' concern, not assignments of their own."""
         out: list[Assignment] = []
         for sentence_start, sentence_end in self._sentences(start, end):
-            out += self._sentence(sentence_start, sentence_end, skip)
+            out += self._sentence(sentence_start, sentence_end, skip, bodies=not skip)
         return out
 
     # -- sentences ------------------------------------------------------------------------------
@@ -149,13 +165,24 @@ class ProseReader:
                 out.append((pos, stop))
         return out
 
-    def _sentence(self, start: int, end: int, skip: Sequence[tuple[int, int]]) -> list[Assignment]:
+    def _sentence(
+        self, start: int, end: int, skip: Sequence[tuple[int, int]], bodies: bool = True
+    ) -> list[Assignment]:
         if grammar().past.search(self.folded, start, end):
             return []
         groups: list[tuple[int, dict[str, list[str]]]] = [(start, _empty_roles())]
         last: list[str] = []  # the sentence's latest subject, for a later "，会同Y…" without one
+        established: list[str] = []  # 成立X，…: the body set up, for the duties that follow
         for pos, stop in self._sub_clauses(start, end, skip):
-            reading = self._read(self._skip_number(pos, stop), stop, last)
+            at = self._skip_number(pos, stop)
+            if established and self._is_duty(at, stop):
+                _add(groups[-1][1], "responsible", established)
+                continue
+            if bodies and not established and not last:  # 教育部…，成立X，…: the subject sets X up
+                established = self._established(at, stop)
+            if established:
+                established = [*established, *self._host(at, stop)]
+            reading = self._read(at, stop, last)
             roles = groups[-1][1]
             if reading.role in ("lead", "responsible") and (roles["lead"] or roles["responsible"]):
                 groups.append((pos, _empty_roles()))  # another subject, another task
@@ -173,6 +200,27 @@ class ProseReader:
             for (group_start, roles), stop in zip(groups, ends, strict=True)
             if any(roles[r] for r in ROLE_NAMES)
         ]
+
+    def _established(self, pos: int, stop: int) -> list[str]:
+        """成立数字政府建设工作领导小组: the body a sub-clause sets up (the whole rest is its name)."""
+        found = _lexicon().establisher.match(self.folded, pos, stop)
+        return self._body(found.end(), stop) if found else []
+
+    def _host(self, pos: int, stop: int) -> list[str]:
+        """办公室设在国务院办公厅: the unit that hosts the body set up (the whole rest is its name)."""
+        found = _lexicon().host.match(self.folded, pos, stop)
+        if not found:
+            return []
+        name = self.text[found.end() : stop].strip()
+        return [name] if self._is_unit(name) and not is_generic(name) and self._all_clear([name]) else []
+
+    def _body(self, pos: int, stop: int) -> list[str]:
+        name = self.text[pos:stop].strip()
+        return [name] if is_body(name) else []
+
+    def _is_duty(self, pos: int, stop: int) -> bool:
+        """A sub-clause that opens with a duty (统筹…, 具体负责…) and names no subject of its own."""
+        return bool(_lexicon().duty.match(self.folded, pos, stop)) and self._subject(pos, stop) is None
 
     def _skip_number(self, pos: int, end: int) -> int:
         """Past white space and an item number (3．, （二）) that opens the sub-clause."""
@@ -235,7 +283,9 @@ class ProseReader:
             opener = skip.match(self.folded, pos, end)
             pos = opener.end() if opener else pos
         found = self.read_units(pos, end)
-        if found is None or not self._all_clear(found[0]):
+        if found is None:
+            return self._places(pos, end)
+        if not self._all_clear(found[0]):
             return None
         names, after = found
         weak = [n for n in names if not is_generic(n) and not self._listed(n) and not has_strong_ending(n)]
@@ -243,13 +293,25 @@ class ProseReader:
             return None  # "省重点实验室建设布局更加合理": a facility, not an actor
         return [without_definition(n) for n in names], after
 
+    def _places(self, pos: int, end: int) -> tuple[list[str], int] | None:
+        """济南和青岛两市要…: the places, when a modal or role word follows the count."""
+        lex = _lexicon()
+        found = lex.places.match(self.text, pos, end)
+        if not found or not lex.strong_follower.match(self.folded, found.end(), end):
+            return None
+        return re.split("[、和及与]", found["names"]), found.end()
+
     def _all_clear(self, names: list[str]) -> bool:
         named = [n for n in names if not is_generic(n)]
         return bool(named) and all(self._listed(n) or is_clearly_named(n) or self._ministry(n) for n in named)
 
     def _ministry(self, name: str) -> bool:
-        """国土资源部: a ministry the alias table lacks, unless the "name" is a verb and its object."""
-        return is_ministry_shaped(name) and not _lexicon().follower.match(fold_width(name))
+        """国土资源部: a ministry the alias table lacks, unless the "name" is a verb and its object
+        (推动…部, 集聚文化和旅游部: words before a ministry the table knows)."""
+        if not is_ministry_shaped(name) or _lexicon().follower.match(fold_width(name)):
+            return False
+        key = normalise(name)
+        return not any(is_known(key[i:]) for i in range(1, len(key) - 1))
 
     def _listed(self, name: str) -> bool:
         """Known to the alias table or defined by the document (联席会议, 联席会议办公室)."""
@@ -275,7 +337,7 @@ class ProseReader:
     def _name_ends(self, pos: int, limit: int) -> list[int]:
         """Ends ``e`` (shortest first) such that ``text[pos:e]`` is a unit's name, notes included."""
         ends, depth = [], 0
-        for offset in range(pos, min(limit, pos + MAX_NAME_CHARS)):
+        for offset in range(level_enumeration_end(self.text, pos), min(limit, pos + MAX_NAME_CHARS)):
             char = self.text[offset]
             if char in _NOTE_OPEN:
                 depth += 1
@@ -299,7 +361,9 @@ class ProseReader:
             if more is not None:
                 return more
             generic = self._generic_tail(end + 1, limit)
-            return ([generic[0]], generic[1]) if generic else None
+            if generic:
+                return [generic[0]], generic[1]
+            # not a list after all: 及 may open the verb (市场监管总局及时开展…)
         if end < limit and text[end] == _ETC:
             generic = self._generic_tail(end + 1, limit)
             if generic:
@@ -335,6 +399,8 @@ class ProseReader:
             return None  # 由联席会议授权的第三方机构: the unit qualifies a noun, it does not act
         if verb and self.folded.startswith((":", "："), verb.end()):
             return None  # 发展改革委提出：…: a report of what the unit said
+        if lex.report.match(self.folded, pos, limit):
+            return None  # X、Y联合印发《…》: a document published, not a task given
         head = lex.modals.match(self.folded, pos, limit).end()
         if lex.lead_word.match(self.folded, head, limit) or lex.with_word.match(self.folded, head, limit):
             return "lead"

@@ -35,6 +35,8 @@ _SENTENCE_MARKS = "。，；："
 _WHITESPACE = re.compile(r"[ \t\u3000]+")
 # How a table row is cited within its part: 第3项.
 ROW_NUMBER = "第{}项"
+# The level of the one clause of a text without numbers: above every numbered level (章 -20, 附件 -90).
+UNNUMBERED_RANK = -100
 
 
 @dataclass(frozen=True)
@@ -211,11 +213,15 @@ def _items(text: str, part: Part, tables: list[TaskTable]) -> list[_Item]:
 
 
 def segment_document(text: str) -> Segmented:
-    """The clause tree of ``text`` in document order; the text before the first number is no clause."""
+    """The clause tree of ``text`` in document order; the text before the first number is no clause.
+
+    A text with no number at all (a reply letter, a short notice) is one clause with an empty path:
+    its duties are still the document's, and it is cited by its title alone.
+    """
     first = _headings(text, 0, len(text), [])
     tables = find_tables(text, 0, len(text))
     if not first and not tables:
-        return Segmented((), {})
+        return Segmented(_unnumbered(text), {})
     after = first[0].line_end if first else min(t.start for t in tables)
     clauses: list[Clause] = []
     rows: dict[int, TableRow] = {}
@@ -226,6 +232,17 @@ def segment_document(text: str) -> Segmented:
             items = [i for i in items if i.start >= first[0].start] if first else items
         _add_part(text, part, items, clauses, rows)
     return Segmented(tuple(clauses), rows)
+
+
+def _unnumbered(text: str) -> tuple[Clause, ...]:
+    """The body of a text without numbers: from its first sentence (after the title, the document
+    number and the addressee, none of which ends with 。) to its signature."""
+    body = re.search(r"^[^\n]*。", text, re.M)
+    start = body.start() if body else len(text) - len(text.lstrip())
+    end = _signature_start(text, start, len(text))
+    if not text[start:end].strip():
+        return ()
+    return (_clause(text, 0, "", "", UNNUMBERED_RANK, "", start, end, None),)
 
 
 def _add_part(

@@ -17,6 +17,7 @@ from importlib import resources
 
 from ingest.model import Target
 from ingest.numbering import fold_width
+from ingest.roles import has_role_word
 
 # Where a metric phrase starts or ends: clause-level punctuation (folded), 、 included (lists).
 _PHRASE_BREAKS = "，,。.；;：:、！!？?\n"
@@ -26,9 +27,17 @@ _CLAUSE_BREAKS = "，,。；;：:！!？?\n"
 _SENTENCE_BREAKS = "。；;\n"
 # Bracketed groups are skipped when looking for breaks: "县（市、区）" is one noun (folded forms).
 _OPENERS = "([{【〔《“"
+# An opening round bracket and what follows it up to its close (or the end of the phrase).
+_BRACKET = re.compile(r"[(（][^)）]*[)）]?")
 _CLOSERS = ")]}】〕》”"
 # Conjunctions between two counted nouns ("１０个A和１０家以上B"): the first number is no modifier.
 _CONJUNCTIONS = "和及与或"
+# Punctuation around a metric; —— is the bullet of goal lines ("——创新能力。打造…").
+_METRIC_EDGES = " \t，,：:。、—"
+# A dated goal needs a few words (到2025年，基本建成); a long one is cut, its citation leads to the
+# whole sentence.
+MIN_GOAL_CHARS = 4
+MAX_GOAL_CHARS = 80
 # A metric phrase longer than this is a whole sentence, not a metric; keep its tail.
 MAX_METRIC_CHARS = 40
 _NUMBER = r"(?<![0-9.])(?P<value>[0-9]+(?:\.[0-9]+)?(?:\s*[-—~～至到]\s*[0-9]+(?:\.[0-9]+)?)?)"
@@ -38,11 +47,15 @@ _NUMBER = r"(?<![0-9.])(?P<value>[0-9]+(?:\.[0-9]+)?(?:\s*[-—~～至到]\s*[0-
 class _Vocabulary:
     target: re.Pattern[str]
     timeframes: tuple[tuple[re.Pattern[str], bool], ...]  # (pattern, scoped to its comma clause)
+    carried: tuple[re.Pattern[str], ...]  # deadlines that reach the rest of the clause's text
+    goals: tuple[re.Pattern[str], ...]  # deadlines that date a goal sentence with no number
     periods: dict[str, int]
     unit_word_clashes: frozenset[str]
+    time_limits: re.Pattern[str]  # 5个工作日内: a time allowed, not a target
     prefix_qualifiers: frozenset[str]
     suffix_qualifiers: tuple[str, ...]
     counting_units: frozenset[str]
+    magnitudes: str
     goal_cues: tuple[str, ...]
     support_cues: tuple[str, ...]
     lead_verbs: tuple[str, ...]  # longest first, so 滚动实施 goes before 实施
@@ -60,10 +73,11 @@ def _longest_first(words: list[str]) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _vocabulary() -> _Vocabulary:
     data = tomllib.loads(resources.files("ingest.data").joinpath("targets.toml").read_text("utf-8"))
+    magnitudes = _alternation(data["magnitudes"])
     target = re.compile(
         f"(?<!{_alternation(data['not_quantity_before'])})"
         f"(?P<prefix>{_alternation(data['prefix_qualifiers'])})?"
-        f"{_NUMBER}\\s*(?P<unit>{_alternation(data['units'])})"
+        f"{_NUMBER}\\s*(?P<unit>(?:{magnitudes})?(?:{_alternation(data['units'])})|{magnitudes})"
         f"(?P<suffix>{_alternation(data['suffix_qualifiers'])})?"
     )
     return _Vocabulary(
@@ -71,11 +85,17 @@ def _vocabulary() -> _Vocabulary:
         timeframes=tuple(
             (re.compile(item["pattern"]), item.get("scope") == "clause") for item in data["timeframe"]
         ),
+        carried=tuple(re.compile(item["pattern"]) for item in data["timeframe"] if item.get("carries")),
+        goals=tuple(re.compile(item["pattern"]) for item in data["timeframe"] if item.get("dates_goal")),
         periods=dict(data["periods"]),
         unit_word_clashes=frozenset(data["unit_word_clashes"]),
+        time_limits=re.compile(
+            f"(?:{_alternation(data['time_limit']['units'])})\\s*(?:{_alternation(data['time_limit']['after'])})"
+        ),
         prefix_qualifiers=frozenset(data["prefix_qualifiers"]),
         suffix_qualifiers=_longest_first(data["suffix_qualifiers"]),
         counting_units=frozenset(data["counting_units"]),
+        magnitudes="".join(data["magnitudes"]),
         goal_cues=tuple(data["goal_cues"]),
         support_cues=tuple(data["support_cues"]),
         lead_verbs=_longest_first(data["metric_lead_verbs"]),
@@ -138,12 +158,12 @@ def _last_top_level(text: str, char: str) -> int:
 def _trim_metric(phrase: str) -> str:
     """The counted noun of ``phrase``: without introducing verbs before it or links after it."""
     vocabulary = _vocabulary()
-    phrase = phrase.strip(" \t，,：:。、")
+    phrase = phrase.strip(_METRIC_EDGES)
     while verb := next((v for v in vocabulary.lead_verbs if phrase.startswith(v) and phrase != v), ""):
         phrase = phrase[len(verb) :]
     while link := next((w for w in vocabulary.tail_links if phrase.endswith(w) and phrase != w), ""):
         phrase = phrase[: -len(link)]
-    return phrase.strip(" \t，,：:。、")
+    return phrase.strip(_METRIC_EDGES)
 
 
 def _counted_after(text: str, folded: str, position: int, limit: int) -> str:
@@ -159,8 +179,16 @@ def _counted_after(text: str, folded: str, position: int, limit: int) -> str:
         if not (end < limit and folded[end] == "、" and modifier):
             break
         end += 1
-    after = text[position:end].strip(" \t和及与").removeprefix("的")
+    after = _before_attribution(text[position:end]).strip(" \t和及与").removeprefix("的")
     return _trim_metric(after)[:MAX_METRIC_CHARS]
+
+
+def _before_attribution(phrase: str) -> str:
+    """``phrase`` up to a bracket that attributes the task (（省政府办公厅牵头…）): no part of a noun."""
+    for found in _BRACKET.finditer(phrase):
+        if has_role_word(found.group().strip("()（）")):
+            return phrase[: found.start()]
+    return phrase
 
 
 def _metric_before(text: str, start: int, end: int, timeframe_span: tuple[int, int]) -> str:
@@ -196,8 +224,9 @@ def _fill_elided_head(fragment: str, previous: str) -> str:
 
 @dataclass(frozen=True)
 class _Place:
-    """Where a quantity sits: its sentence's start, its comma clause, the end of the scanned range."""
+    """Where a quantity sits: the scanned range, its sentence's start, its comma clause."""
 
+    floor: int
     sentence_start: int
     clause_start: int
     clause_end: int
@@ -206,6 +235,7 @@ class _Place:
 
 def _place(folded: str, match: re.Match[str], floor: int, limit: int) -> _Place:
     return _Place(
+        floor=floor,
         sentence_start=_start_of(folded, _SENTENCE_BREAKS, floor, match.start()),
         clause_start=_start_of(folded, _CLAUSE_BREAKS, floor, match.start()),
         clause_end=_end_of(folded, _CLAUSE_BREAKS, match.end(), limit),
@@ -226,7 +256,7 @@ def _is_attributive(
     "６０％的县域" count (counting units); "给予1000万元的奖励" promises (support cue before it).
     """
     vocabulary = _vocabulary()
-    if match["unit"] in vocabulary.counting_units:
+    if match["unit"].lstrip(vocabulary.magnitudes) in vocabulary.counting_units:
         return False
     if folded.startswith("的", match.end()):
         return not _has_cue(folded, place.clause_start, match.start(), vocabulary.support_cues)
@@ -254,6 +284,11 @@ def _states_goal(folded: str, match: re.Match[str], place: _Place) -> bool:
     return _has_cue(folded, place.clause_start, place.clause_end, cues)
 
 
+def _is_time_limit(folded: str, match: re.Match[str]) -> bool:
+    """认定后5个工作日内报送 / 到期3个月前提出: the time a step is allowed, not something to reach."""
+    return bool(_vocabulary().time_limits.match(folded, match.start("unit")))
+
+
 def _is_quantity(folded: str, match: re.Match[str]) -> bool:
     """False when the "unit" is the first character of another word (附件1所列)."""
     unit_start = match.start("unit")
@@ -268,14 +303,23 @@ def _timeframe(folded: str, place: _Place, position: int) -> tuple[str, int | No
 
     Closest means latest end; of two ending together the longer wins (到2025年 over 2025年).
     """
-    candidates = _timeframes(folded, place, position)
+    candidates = _timeframes(folded, place, position) or _carried(folded, place)
     if not candidates:
         return "", None, position, position
     best = max(candidates, key=lambda m: (m.end(), m.end() - m.start()))
-    groups = best.groupdict()
-    periods = _vocabulary().periods
-    year = int(groups["year"]) if groups.get("year") else periods.get(groups.get("period") or "")
-    return best.group().strip(), year, best.start(), best.end()
+    return best.group().strip(), _year_of(best), best.start(), best.end()
+
+
+def _carried(folded: str, place: _Place) -> list[re.Match[str]]:
+    """The last deadline stated earlier in the clause's text, for a sentence that names none.
+
+    "到2026年，我市人工智能产业总体水平处于全国前列……\n——创新能力。打造2—3个……平台": the goal lines
+    after a deadline sentence are goals of that year.
+    """
+    found = [m for p in _vocabulary().carried for m in p.finditer(folded, place.floor, place.sentence_start)]
+    if not found:
+        return []
+    return [max(found, key=lambda m: (m.end(), m.end() - m.start()))]
 
 
 def _metric(text: str, folded: str, match: re.Match[str], place: _Place, tf_span: tuple[int, int]) -> str:
@@ -310,8 +354,15 @@ def _target(text: str, folded: str, match: re.Match[str], place: _Place, previou
     )
 
 
+def states_quantity(text: str) -> bool:
+    """Whether ``text`` states any quantity (5个工作日, 30%), a goal or not: what 多少 asks for."""
+    folded = fold_width(text)
+    return any(_is_quantity(folded, m) for m in _vocabulary().target.finditer(folded))
+
+
 def find_targets(text: str, start: int, end: int) -> tuple[Target, ...]:
-    """Every quantitative target in ``text[start:end]``, in order."""
+    """Every target in ``text[start:end]``, in order: the quantitative ones, and the dated goals of
+    sentences that state no number."""
     folded = fold_width(text)
     quantities = [m for m in _vocabulary().target.finditer(folded, start, end) if _is_quantity(folded, m)]
     found: list[Target] = []
@@ -320,5 +371,46 @@ def find_targets(text: str, start: int, end: int) -> tuple[Target, ...]:
         place = _place(folded, match, start, end)
         if _is_attributive(folded, match, following, place) or not _states_goal(folded, match, place):
             continue
+        if _is_time_limit(folded, match):
+            continue
         found.append(_target(text, folded, match, place, found[-1] if found else None))
-    return tuple(found)
+    goals = _dated_goals(text, folded, start, end, found)
+    return tuple(sorted((*found, *goals), key=lambda t: t.start))
+
+
+def _dated_goals(text: str, folded: str, start: int, end: int, found: list[Target]) -> list[Target]:
+    """到2022年，全省高质量工业数据集实现泽（Z）级突破: a goal with a deadline and no number.
+
+    Staff asking what is due by a year need these as much as the counted ones. The goal is the rest
+    of the sentence after its first deadline, without a trailing attribution; a sentence with a
+    quantitative target has its goals already.
+    """
+    deadlines = sorted(
+        (m for pattern in _vocabulary().goals for m in pattern.finditer(folded, start, end)),
+        key=lambda m: m.start(),
+    )
+    goals: list[Target] = []
+    dated: set[int] = set()  # sentences already given their goal
+    for match in deadlines:
+        sentence_start = _start_of(folded, _SENTENCE_BREAKS, start, match.start())
+        sentence_end = _end_of(folded, _SENTENCE_BREAKS, match.end(), end)
+        if sentence_start in dated or any(sentence_start <= t.start < sentence_end for t in found):
+            continue
+        rest = _before_attribution(text[match.end() : sentence_end])
+        goal = rest.strip(_METRIC_EDGES)
+        if len(goal) < MIN_GOAL_CHARS:
+            continue
+        dated.add(sentence_start)
+        goal_start = match.end() + len(rest) - len(rest.lstrip(_METRIC_EDGES))
+        goal = goal[:MAX_GOAL_CHARS]
+        timeframe, year = match.group().strip(), _year_of(match)
+        goals.append(Target(goal, "", None, "", "", timeframe, year, goal_start, goal_start + len(goal)))
+    return goals
+
+
+def _year_of(timeframe: re.Match[str]) -> int | None:
+    """The deadline year a time frame names: its year, or the last year of its plan period."""
+    groups = timeframe.groupdict()
+    if groups.get("year"):
+        return int(groups["year"])
+    return _vocabulary().periods.get(groups.get("period") or "")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.datafiles import read_lines, read_toml
+from ingest.roles import grammar
 from ingest.text import fold
 
 # Separators of a name list. 和/及/与 are handled apart because they also occur inside names.
@@ -43,6 +44,7 @@ class Shapes:
     not_units: frozenset[str]
     not_name_starts: tuple[str, ...]
     collective_starts: tuple[str, ...]
+    level_enumeration: re.Pattern[str]
     min_specific: int
     generic_contains: tuple[str, ...]
     generic_exact: frozenset[str]
@@ -76,6 +78,7 @@ def shapes() -> Shapes:
         not_units=frozenset(data["not_units"]),
         not_name_starts=_longest_first(data["not_name_starts"]),
         collective_starts=_longest_first(data["collective_starts"]),
+        level_enumeration=re.compile(data["level_enumeration"]),
         min_specific=int(data["min_specific_chars"]),
         generic_contains=tuple(contains),
         generic_exact=frozenset(exact),
@@ -96,7 +99,7 @@ def normalise(name: str) -> str:
     return _WHITESPACE.sub("", fold(name))
 
 
-def _core(name: str) -> str:
+def core_name(name: str) -> str:
     """The name without white space and without a trailing bracketed note."""
     key = normalise(name)
     while _TRAILING_NOTE.search(key):
@@ -111,12 +114,12 @@ NAME_CACHE_SIZE = 1 << 16
 @lru_cache(maxsize=NAME_CACHE_SIZE)
 def is_generic(name: str) -> bool:
     """A collective phrase (省有关部门, 各市政府, 相关部门及各地区, 行业主管部门) that names no one unit."""
-    key, s = _core(name), shapes()
+    key, s = core_name(name), shapes()
     if not key or key in s.collective_starts:  # a bare 各 / 相关 names nothing
         return False
     if key in s.generic_exact or any(marker in key for marker in s.generic_contains):
         return True
-    if key.startswith(s.collective_starts):
+    if key.startswith(s.collective_starts) or s.level_enumeration.match(key):
         return True
     return key.endswith(s.category) and key not in s.not_units and not _specific(key)
 
@@ -145,7 +148,7 @@ def looks_like_unit(name: str) -> bool:
 
     Collective phrases are not units (see ``is_generic``); a bracketed note after the name is ignored.
     """
-    key, s = _core(name), shapes()
+    key, s = core_name(name), shapes()
     if not key or not _CJK.search(key) or key in s.not_units or is_generic(key):
         return False
     if key.startswith(s.not_name_starts) or len(key) > MAX_NAME_CHARS or s.counted.search(key):
@@ -159,26 +162,38 @@ def looks_like_unit(name: str) -> bool:
     return len(key) - len(ending) >= (1 if strong else s.min_specific)
 
 
+def level_enumeration_end(text: str, pos: int) -> int:
+    """The end of 省、自治区、直辖市 at ``pos`` (the levels a class of bodies is named by), or ``pos``."""
+    found = shapes().level_enumeration.match(text, pos)
+    return found.end() if found else pos
+
+
 def places() -> frozenset[str]:
     """Place names that open unit names (provinces, cities, districts), from ``data/unit_shapes.toml``."""
     return frozenset(shapes().places)
 
 
+def unit_ending(name: str) -> str:
+    """The unit ending of ``name`` (委员会 in 省发展和改革委员会), or "" when it has none."""
+    found = _ending(core_name(name))
+    return found[0] if found else ""
+
+
 def has_strong_ending(name: str) -> bool:
     """The name ends like a government or Party body (部, 局, 委员会 …), not like 中心 or 实验室."""
-    found = _ending(_core(name))
+    found = _ending(core_name(name))
     return bool(found and found[1])
 
 
 def is_clearly_named(name: str) -> bool:
     """A unit whose name opens with its level or place (国家…, 省…, 济南…): safe as a sentence's subject."""
-    key, s = _core(name), shapes()
+    key, s = core_name(name), shapes()
     return looks_like_unit(key) and key.startswith(s.prefixes + s.places)
 
 
 def is_ministry_shaped(name: str) -> bool:
     """国土资源部, 信息产业部: a short name ending like a ministry or commission (callers exclude verbs)."""
-    key, s = _core(name), shapes()
+    key, s = core_name(name), shapes()
     return looks_like_unit(key) and len(key) <= s.ministry_max_chars and key.endswith(s.ministry_endings)
 
 
@@ -200,9 +215,9 @@ def defined_names(text: str) -> dict[str, str]:
     * a body named in full once (…部际联席会议, …工作领导小组) makes its ending alone (联席会议,
       领导小组) a name for it, and the ending + 办公室 one for its office.
     """
-    found: dict[str, str] = {}
+    found: dict[str, str] = {name: name for name in set_up_bodies(text)}
     for match in shapes().defined_name.finditer(text):
-        full = _name_before(text, match.start())
+        full = _name_before(text, match.start()) or _defined_whole(text, match.start())
         if full or looks_like_unit(match["short"]):
             found.setdefault(match["short"], full)
             if full:
@@ -218,9 +233,37 @@ def defined_names(text: str) -> dict[str, str]:
     return found
 
 
+def set_up_bodies(text: str) -> list[str]:
+    """The working bodies the document sets up (成立智慧林业建设领导小组，…): names of its own."""
+    opener = "|".join(map(re.escape, grammar().prose["establishers"]))
+    stops = "，,。；;：:（(\n"
+    found = re.finditer(f"(?:{opener})([^{stops}]{{2,{MAX_NAME_CHARS}}})(?=[{stops}])", text)
+    return [m.group(1).strip() for m in found if is_body(m.group(1).strip())]
+
+
+def is_body(name: str) -> bool:
+    """A working body's name (领导小组, 专家评审组, 咨询委员会), not a facility (名人墙、肖像馆, 实验室)."""
+    if "、" in name or is_generic(name) or not looks_like_unit(name):
+        return False
+    return has_strong_ending(name) or name.endswith(tuple(grammar().prose["body_endings"]))
+
+
+def _defined_whole(text: str, end: int) -> str:
+    """The name a definition note follows, without a level word (专业技术人才…指导协调小组（以下简称…）):
+    the phrase before the note, after the verb that sets the body up (成立, 建立)."""
+    phrase = _phrase_before(text, end)
+    for word in sorted(grammar().prose["introducers"], key=len, reverse=True):
+        phrase = phrase.removeprefix(word)
+    return phrase if looks_like_unit(phrase) else ""
+
+
+def _phrase_before(text: str, end: int) -> str:
+    return re.split(r"[，,。；;：:、\s“”《》()（）]", text[max(0, end - MAX_NAME_CHARS) : end])[-1]
+
+
 def _name_before(text: str, end: int) -> str:
     """The unit name that ends at ``end``, opening with a level or place word; "" when there is none."""
-    phrase = re.split(r"[，,。；;：:、\s“”《》()（）]", text[max(0, end - MAX_NAME_CHARS) : end])[-1]
+    phrase = _phrase_before(text, end)
     s = shapes()
     starts = [i for i in range(len(phrase)) if phrase[i:].startswith(s.prefixes + s.places)]
     return next((phrase[i:] for i in starts if looks_like_unit(phrase[i:])), "")

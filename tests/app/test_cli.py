@@ -13,7 +13,7 @@ from conftest import ROOT, SMALL_DOC
 
 from app import cli
 from app.services import KnowledgeBase
-from ingest.errors import EmptyFile, NoClauses
+from ingest.errors import EmptyFile
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -44,11 +44,11 @@ def test_ingest_a_folder_with_bad_files(capsys: pytest.CaptureFixture[str], tmp_
     assert code == 1
     assert err.strip().splitlines() == [
         f"empty.txt: {EmptyFile.reason}",
-        f"prose.htm: {NoClauses.reason}",
         "scan.pdf: binary content, not a PDF, DOCX, HTML or text file",
     ]
-    assert "plan.txt" in out and "added" in out and out.count("failed") == 3
-    assert [d.source for d in KnowledgeBase.open(tmp_path / "idx").documents()] == ["plan.txt"]
+    # a text without numbers is one clause, not a failure
+    assert "plan.txt" in out and "prose.htm" in out and out.count("added") == 2 and out.count("failed") == 2
+    assert sorted(d.source for d in KnowledgeBase.open(tmp_path / "idx").documents()) == ["plan.txt", "prose.htm"]
 
 
 def test_an_explicit_file_of_another_type_is_reported(
@@ -197,7 +197,12 @@ def test_eval_prints_the_three_figures(
     questions.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     code, out, _ = run(capsys, "eval", str(questions), "--index", str(plan_kb.index_dir))
     assert code == 0
-    assert out.splitlines() == ["questions: 2", "top-1: 1.000", "recall@5: 1.000", "answer-exact: 1.000"]
+    assert out.splitlines() == [
+        "q.jsonl: questions 2",
+        "top-1: 1.000",
+        "recall@5: 1.000",
+        "answer-exact: 1.000",
+    ]
 
 
 def test_bench_wraps_run_benchmark(

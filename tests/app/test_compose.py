@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 from app.answer import AnswerHit
-from app.compose import compose_role_answer
+from app.compose import compose_role_answer, compose_target_answer
 from app.query import Lexicon, parse_question
+from ingest.targets import find_targets
 
 NO_LEXICON = Lexicon.build({})
 
@@ -88,3 +89,24 @@ def test_other_documents_that_answer_are_listed_with_their_departments() -> None
     assert [h.heading for h in answer.others] == ["统筹布局智算中心"]  # one clause per other document
     assert answer.text.endswith("另见《乙》（二），责任单位：省大数据局。")
     assert answer.to_json()["other_documents"][0]["responsible"] == ["省大数据局"]
+
+
+def with_text(h: AnswerHit, text: str) -> AnswerHit:
+    return dataclasses.replace(h, text=text, content=text, targets=find_targets(text, 0, len(text)))
+
+
+def test_a_dated_goal_answers_a_year_question() -> None:
+    goal = with_text(hit("工业数据汇聚"), "到2022年，全省高质量工业数据集实现泽（Z）级突破。")
+    answer = compose_target_answer(
+        parse_question("工业数据到2022年要达到什么目标", NO_LEXICON), [goal], 5, always
+    )
+    cited = "（《方案》（鲁政发〔2023〕1号）（一）工业数据汇聚）"
+    assert answer.text == f"到2022年 全省高质量工业数据集实现泽（Z）级突破{cited}。"
+
+
+def test_how_many_is_answered_by_a_clause_stating_a_quantity_even_without_a_target() -> None:
+    report = with_text(hit("事故报告"), "主体应在事故责任认定后5个工作日内将事故分析报告报联席会议。")
+    preamble = with_text(hit("依据"), "根据《实施办法》（人社厅发〔2021〕71号），制定本办法。")
+    question = parse_question("事故分析报告多少天内报联席会议", NO_LEXICON)
+    assert compose_target_answer(question, [report], 5, always).text.startswith("最相关的条款：")
+    assert not compose_target_answer(question, [preamble], 5, always).found

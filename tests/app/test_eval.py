@@ -9,7 +9,18 @@ import pytest
 from conftest import SHARED_EVAL
 
 from app.answer import Answer, AnswerHit
-from app.evaluate import EvalFileError, EvalQuestion, evaluate, load_questions, score, seed_path_for
+from app.evaluate import (
+    EvalFileError,
+    EvalQuestion,
+    GoldIndex,
+    GoldQuestion,
+    evaluate,
+    load_questions,
+    score,
+    score_gold,
+    seed_path_for,
+)
+from app.evaluate_extract import GoldAttribution, GoldDocument
 from app.services import KnowledgeBase
 
 SEED = {
@@ -22,6 +33,10 @@ def hit(heading: str) -> AnswerHit:
     return AnswerHit(
         1, "d", "方案", "", "（一）", heading, heading, heading, (), (), (), (), (), None, "", 0.0
     )
+
+
+def hit_at(doc_id: str, path: str) -> AnswerHit:
+    return AnswerHit(1, doc_id, "方案", "", path, "任务", "任务", "任务", (), (), (), (), (), None, "", 0.0)
 
 
 def answer(headings: list[str], lead=(), cooperate=()) -> Answer:
@@ -86,3 +101,27 @@ def test_eval_gate(plan_kb: KnowledgeBase, seed: dict, name: str, gate: dict[str
     report = evaluate(load_questions(path), plan_kb.ask, seed)
     for metric, minimum in gate.items():
         assert getattr(report, metric) >= minimum, (metric, [r.question.id for r in report.results])
+
+
+def gold_document(key: str, split: str, *led: tuple[str, str]) -> GoldDocument:
+    attributions = tuple(
+        GoldAttribution(path, "", "", "prose_lead", (unit,), (), (), ()) for path, unit in led
+    )
+    return GoldDocument(key, f"corpus/{key}", key, "national", split, attributions)
+
+
+def test_a_question_over_every_document_is_judged_on_its_own_split() -> None:
+    gold = GoldIndex.build(
+        [
+            gold_document("t1", "tune", ("一、", "国办"), ("二、", "财政部")),
+            gold_document("h1", "heldout", ("三、", "国办")),
+        ]
+    )
+    q = GoldQuestion("t9", "国办牵头哪些工作", "dept", "tune", units=(("国办",),), roles=("lead",))
+    listed = Answer("q", "dept", True, "", hits=(hit_at("t1", "一、"), hit_at("h1", "三、")), answered=2)
+    result = score_gold(q, listed, gold, {})
+    assert (result.exact, result.precision, result.recall) == (True, 1.0, 1.0)
+    held = GoldQuestion("h9", "国办牵头哪些工作", "dept", "heldout", units=(("国办",),), roles=("lead",))
+    only_tune = Answer("q", "dept", True, "", hits=(hit_at("t1", "一、"),), answered=1)
+    result = score_gold(held, only_tune, gold, {})
+    assert (result.exact, result.precision, result.recall) == (False, 0.0, 0.0)  # its tune hit is not judged

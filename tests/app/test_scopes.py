@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from stored_docs import Doc, Meta
 
-from app.scopes import Scopes, document_words, title_core
-
-
-@dataclass(frozen=True)
-class _Meta:
-    title: str
-    issuer: str
-
-
-@dataclass(frozen=True)
-class _Doc:
-    doc_id: str
-    meta: _Meta
+from app.scopes import Scopes, document_words
 
 
 def test_words_of_a_document() -> None:
@@ -27,9 +15,9 @@ def test_words_of_a_document() -> None:
 
 def test_scopes_map_words_to_documents() -> None:
     docs = [
-        _Doc("qd", _Meta("青岛市人工智能产业创新发展行动计划", "青岛市人民政府")),
-        _Doc("gov", _Meta("国务院关于促进就业的若干意见", "国务院")),
-        _Doc("jt", _Meta("交通运输部关于推进智慧交通的意见", "交通运输部、国家铁路局")),
+        Doc("qd", Meta("青岛市人工智能产业创新发展行动计划", "青岛市人民政府")),
+        Doc("gov", Meta("国务院关于促进就业的若干意见", "国务院")),
+        Doc("jt", Meta("交通运输部关于推进智慧交通的意见", "交通运输部、国家铁路局")),
     ]
     scopes = Scopes.of(docs)
     assert scopes.documents_for("青岛的智算中心谁负责") == frozenset({"qd"})
@@ -39,12 +27,30 @@ def test_scopes_map_words_to_documents() -> None:
 
 
 def test_a_question_names_a_document_by_part_of_its_title() -> None:
-    assert title_core("山东省推动工业大数据发展实施方案（2020—2022年）") == "山东省工业大数据"
     docs = [
-        _Doc("sd", _Meta("山东省推动工业大数据发展实施方案（2020—2022年）", "山东省人民政府办公厅")),
-        _Doc("sd19", _Meta("数字山东2019行动方案", "山东省人民政府办公厅")),
-        _Doc("qd", _Meta("青岛市人工智能产业创新发展行动计划", "青岛市人民政府")),
+        Doc("sd", Meta("山东省推动工业大数据发展实施方案（2020—2022年）", "山东省人民政府办公厅")),
+        Doc("sd19", Meta("数字山东2019行动方案", "山东省人民政府办公厅")),
+        Doc("qd", Meta("青岛市人工智能产业创新发展行动计划", "青岛市人民政府")),
     ]
     scopes = Scopes.of(docs)
     assert scopes.documents_for("山东工业大数据实施方案中，负责哪些工作") == frozenset({"sd"})
     assert scopes.documents_for("数字山东2019行动方案中，牵头了哪些工作") == frozenset({"sd19"})
+    assert scopes.documents_for("山东工业大数据实施方案中，负责哪些工作") == frozenset({"sd"})
+
+
+def test_where_the_naming_words_end() -> None:
+    docs = [
+        Doc("sd19", Meta("数字山东2019行动方案", "山东省人民政府办公厅")),
+        Doc("qd", Meta("青岛市人工智能产业创新发展行动计划", "青岛市人民政府")),
+        Doc("gov", Meta("国务院关于促进就业的若干意见", "国务院")),
+    ]
+    scopes = Scopes.of(docs)
+    # marked: the words before 中， name the document and the mark goes with them
+    assert scopes.naming_end("促进就业若干意见中，返乡创业有哪些扶持") == len("促进就业若干意见中，")
+    # unmarked, opening the question: most of a title is enough, a year's 年 goes with its number
+    assert scopes.naming_end("数字山东2019年政务服务网上可办率要达到多少") == len("数字山东2019年")
+    assert scopes.naming_end("青岛人工智能产业创新行动计划到2026年要达到什么目标") == len(
+        "青岛人工智能产业创新行动计划"
+    )
+    # no title named: nothing to cut
+    assert scopes.naming_end("智算中心由哪个部门牵头") == 0

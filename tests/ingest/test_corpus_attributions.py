@@ -33,7 +33,7 @@ COUNTS = {
     GUOBANFA: 26,  # 25 brackets, and 建立国家发展改革委、国家卫生健康委牵头…的部际联席会议机制
     GUOFA: 17,  # 15 brackets, two sentences (人力资源社会保障部要统筹协调…)
     JINAN21: 29,
-    JINAN22: 16,  # a 办法 in 第X条 style: duties written in sentences ("联席会议负责…")
+    JINAN22: 17,  # a 办法 in 第X条 style: duties written in sentences ("联席会议负责…")
     QINGDAO: 30,
     SD2019: 68,
     SD2020: 20,

@@ -31,6 +31,9 @@ from ingest.units import is_generic, looks_like_unit, split_units
         ("省 工业和\n信息化厅", "省工业和信息化厅"),
         ("省经济和信息化厅", "省经济和信息化厅"),  # not in the table: kept as printed
         ("ＸＸ中心", "XX中心"),  # unknown names are folded
+        ("市场监管总局（标准委）", "市场监管总局"),  # a bracketed note is another name of the same body
+        ("省发展改革委（省能源局）", "省发展改革委"),
+        ("青岛海洋科技中心（筹）", "青岛海洋科技中心"),
     ],
 )
 def test_canonical(printed: str, expected: str) -> None:

@@ -77,9 +77,17 @@ def test_pages_of_clauses() -> None:
     assert second.page_start == 2 and second.page_end == 2
 
 
+def test_a_text_without_numbers_is_one_clause_from_its_first_sentence() -> None:
+    body = "您的提案收悉。国务院办公厅将不断改进有关工作。"
+    text = f"关于热线电话提案的答复\n国办函〔2006〕82号\n王委员：\n{body}\n"
+    (clause,) = parse_bytes(text.encode(), "reply.txt").clauses
+    assert (clause.path, clause.heading, clause.text) == ("", "", body)
+    assert [[d.printed for d in a.responsible] for a in clause.attributions] == [["国务院办公厅"]]
+
+
 def test_no_clauses() -> None:
     with pytest.raises(NoClauses) as err:
-        parse_bytes("只有一段文字，没有任何编号。".encode(), "note.txt")
+        parse_bytes(b"\f\n- 1 -\n", "note.txt")  # nothing but a page number
     assert str(err.value).startswith("note.txt: ")
 
 

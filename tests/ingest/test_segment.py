@@ -143,8 +143,10 @@ def test_pua_glyph_after_number() -> None:
     assert clauses[1].number == "1．"
 
 
-def test_no_numbers_no_clauses() -> None:
-    assert segment("只有一段文字，没有编号。\n2023年。") == ()
+def test_a_text_without_numbers_is_one_clause_up_to_its_signature() -> None:
+    (clause,) = segment("关于提案的答复\n只有一段文字，没有编号。\n国务院办公厅\n2023年5月6日\n")
+    assert (clause.path, clause.number, clause.text) == ("", "", "只有一段文字，没有编号。")
+    assert segment("\n\n") == ()
 
 
 def test_decimal_numbering_keeps_the_number_as_its_path() -> None:

@@ -56,6 +56,45 @@ def test_time_frames() -> None:
     )
 
 
+def test_a_deadline_reaches_the_goal_lines_after_it() -> None:
+    text = "到2026年，产业总体水平处于全国前列。\n——创新能力。打造3个开放创新平台。\n——2024年已建成平台2个。"
+    assert [(t[0], t[5], t[6]) for t in targets(text)] == [
+        ("产业总体水平处于全国前列", "到2026年", 2026),
+        ("开放创新平台", "到2026年", 2026),
+        ("平台", "2024年", 2024),
+    ]
+    # a bare year dates an event: it does not carry to the sentences after it
+    assert targets("2023年，全省举办会议。培育企业5家。")[0][5:] == ("", None)
+
+
+def test_a_deadline_dates_a_goal_without_a_number() -> None:
+    text = "到2022年底前，全省工业数据集实现泽（Z）级突破（省大数据局负责）。到2023年，建成平台5个。"
+    (goal, counted) = find_targets(text, 0, len(text))
+    assert (goal.metric, goal.value, goal.timeframe, goal.year) == (
+        "全省工业数据集实现泽（Z）级突破",
+        "",
+        "到2022年底前",
+        2022,
+    )
+    assert text[goal.start : goal.end] == goal.metric
+    assert (counted.metric, counted.year) == ("平台", 2023)
+    # where things stand, and the end of a period of validity, are no goals
+    assert find_targets("截至2020年底，全省建成基站。", 0, 14) == ()
+    assert targets("2019年1月1日至2020年12月31日，给予培训补贴。") == []
+
+
+def test_magnitudes_before_a_unit_or_alone() -> None:
+    assert targets("每年培训1万名专业技术人才。实现标识注册总量突破5亿。") == [
+        ("专业技术人才", "1", 1.0, "万名", "", "每年", None),
+        ("标识注册总量", "5", 5.0, "亿", "突破", "", None),
+    ]
+
+
+def test_time_limits_of_a_procedure_are_no_targets() -> None:
+    assert targets("联席会议应在10个工作日内完成材料初审。认定后5个工作日内报送报告。") == []
+    assert targets("培育企业5家，每家补助3个月。")[0][0] == "企业"
+
+
 def test_ranges_keep_the_printed_value() -> None:
     (found,) = targets("９０％以上县域形成１－２个产值百亿元以上的产业集群。")[1:]
     assert found[1:4] == ("１－２", 1.0, "个")
@@ -123,6 +162,11 @@ def test_a_goal_verb_covers_its_list() -> None:
 def test_brackets_do_not_break_a_metric() -> None:
     assert targets("到2025年，创新型县（市、区）达到10个。")[0][0] == "创新型县（市、区）"
     assert targets("培育新增３个以上国家创新型县（市、区），打造一批乡镇。")[0][0] == "国家创新型县（市、区）"
+
+
+def test_an_attribution_bracket_ends_a_metric() -> None:
+    text = "年底前，各级100个高频事项实现“最多跑一次”（省政府办公厅牵头，省大数据局配合）。"
+    assert targets(text)[0][0] == "高频事项实现“最多跑一次”"
 
 
 def test_metric_is_the_counted_noun() -> None:

@@ -91,7 +91,8 @@ def test_names_the_document_defines() -> None:
         "委托专业机构承担组织协调工作（以下简称“专业机构”）。"
     )
     defined = defined_names(text)
-    assert defined["工程指导协调小组"] == ""  # its full name opens with no level or place
+    # the note says a unit is named, even one whose name opens with no level or place
+    assert defined["工程指导协调小组"] == "专业技术人才知识更新工程指导协调小组"
     assert defined["联席会议"] == "济南市智能网联汽车道路测试与示范应用联席会议"
     assert defined["联席会议办公室"] == "济南市智能网联汽车道路测试与示范应用联席会议办公室"
     assert "专业机构" not in defined  # a collective name, not a unit
