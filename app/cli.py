@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from index.embed import BACKENDS, DEFAULT_PRECISION, ONNX_BACKEND, PRECISIONS, ST_BACKEND
 from index.errors import SearchIndexError, StoreError
 from ingest.errors import IngestError
 
@@ -111,18 +112,28 @@ def _index_option(parser: argparse.ArgumentParser) -> None:
 def _embedding_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--backend",
-        choices=("e5-small", "sentence-transformers"),
+        choices=BACKENDS,
         default=None,
-        help="embedding backend (default: the one the index was built with, else e5-small)",
+        help="embedding backend (default: the one the index was built with, else onnx)",
     )
-    parser.add_argument("--model", default=None, help="sentence-transformers model name or local path")
+    parser.add_argument(
+        "--model",
+        default=None,
+        help=f"onnx: {' or '.join(PRECISIONS)} (default {DEFAULT_PRECISION}); sentence-transformers: a model"
+        " name or local path",
+    )
 
 
 def _open_for_writing(args: argparse.Namespace) -> KnowledgeBase:
     """The knowledge base, indexed with --backend/--model when given, else as it was built."""
-    backend = args.backend or ("sentence-transformers" if args.model else None)
+    backend = args.backend or (_backend_of_model(args.model) if args.model else None)
     factory = embedder_for(backend, args.model) if backend else None
     return KnowledgeBase.open(args.index, embedder_factory=factory)
+
+
+def _backend_of_model(model: str) -> str:
+    """--model without --backend: a precision names the onnx backend, anything else a model."""
+    return ONNX_BACKEND if model in PRECISIONS else ST_BACKEND
 
 
 def _positive_int(text: str) -> int:
