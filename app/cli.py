@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sizes", type=_positive_int, nargs="+", default=None, help="clause counts")
     p.add_argument("--workdir", type=Path, default=None)
     p.add_argument("--no-rank-bm25", action="store_true", help="skip the rank-bm25 comparison")
+    p.add_argument("--embedders", action="store_true", help="passages/s of each embedding backend instead")
+    p.add_argument("--ingest", action="store_true", help="parse+tag and end-to-end ingest times instead")
+    p.add_argument("--st-model", default=None, help="with --embedders: a local sentence-transformers model")
     p.set_defaults(run=cmd_bench)
 
     p = commands.add_parser("serve", help="build the index if needed and start the web app")
@@ -197,7 +200,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from index.bench import run_benchmark
+    from index.bench_embed import run_embedders, run_ingest
 
+    if args.embedders or args.ingest:
+        if args.embedders:
+            run_embedders(print, args.st_model)
+        if args.ingest:
+            run_ingest(print)
+        return 0
     options = {"sizes": args.sizes} if args.sizes else {}
     run_benchmark(**options, out=print, workdir=args.workdir, rank_bm25=not args.no_rank_bm25)
     return 0

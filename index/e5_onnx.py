@@ -211,7 +211,7 @@ def _build_into(folder: Path, precision: str, weights: E5Weights) -> None:
                 extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
             )
         graphs = {}
-        for name in ("fp32.onnx", f"{precision}.onnx"):
+        for name in dict.fromkeys(("fp32.onnx", f"{precision}.onnx")):
             graphs[name] = file_sha256(work / name)
             os.replace(work / name, folder / name)
         manifest = _read_manifest(folder)
