@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sizes", type=_positive_int, nargs="+", default=None, help="clause counts")
     p.add_argument("--workdir", type=Path, default=None)
     p.add_argument("--no-rank-bm25", action="store_true", help="skip the rank-bm25 comparison")
+    p.add_argument("--ann", choices=("ivf", "hnsw"), default="ivf", help="vector index to measure")
     p.add_argument("--embedders", action="store_true", help="passages/s of each embedding backend instead")
     p.add_argument("--ingest", action="store_true", help="parse+tag and end-to-end ingest times instead")
     p.add_argument("--st-model", default=None, help="with --embedders: a local sentence-transformers model")
@@ -209,7 +210,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             run_ingest(print)
         return 0
     options = {"sizes": args.sizes} if args.sizes else {}
-    run_benchmark(**options, out=print, workdir=args.workdir, rank_bm25=not args.no_rank_bm25)
+    run_benchmark(**options, out=print, workdir=args.workdir, rank_bm25=not args.no_rank_bm25, ann=args.ann)
     return 0
 
 

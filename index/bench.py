@@ -357,6 +357,8 @@ def prepare(workdir: Path, out: Out) -> None:
 
     texts, counts = real_texts(REAL_CLAUSES + HELD_OUT_QUERIES)
     real, held_out = texts[:REAL_CLAUSES], texts[REAL_CLAUSES:]
+    last_kind = [kind for kind, n in counts.items() if n][-1]
+    counts[last_kind] -= len(held_out)  # the held-out texts are the last ones generated
     started = time.perf_counter()
     vectors = cached_vectors(real, make_embedder(*REAL_MODEL))
     out(

@@ -68,7 +68,6 @@ class OnnxE5Embedder:
         self.num_threads = num_threads or embed_threads()
         self.cache_dir = cache_dir or model_cache_dir()
         self._loaded: tuple[E5Tokenizer, Any, int, int] | None = None
-        self._lock = threading.Lock()  # Streamlit sessions share one embedder across threads
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed(texts, QUERY_PREFIX)
@@ -81,13 +80,9 @@ class OnnxE5Embedder:
         return ensure_graph(self.precision, self.cache_dir)[0]
 
     def _load(self) -> tuple[E5Tokenizer, Any, int, int]:
-        with self._lock:
-            if self._loaded is None:
-                path, weights = ensure_graph(self.precision, self.cache_dir)
-                vocabulary = (weights or read_weights()).vocabulary
-                session = _session(path, self.num_threads)
-                self._loaded = (E5Tokenizer(vocabulary), session, vocabulary.bos, vocabulary.eos)
-            return self._loaded
+        if self._loaded is None:
+            self._loaded = _shared_model(self.precision, self.cache_dir, self.num_threads)
+        return self._loaded
 
     def _embed(self, texts: Sequence[str], prefix: str) -> np.ndarray:
         tokenizer, session, bos, eos = self._load()
@@ -107,6 +102,22 @@ class OnnxE5Embedder:
         vectors = (sums / weights[:, None]).astype(np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, 1e-6)
+
+
+_MODELS: dict[tuple[str, Path, int], tuple[E5Tokenizer, Any, int, int]] = {}
+_MODELS_LOCK = threading.Lock()  # Streamlit runs sessions in threads; each must not load its own
+
+
+def _shared_model(precision: str, cache_dir: Path, threads: int) -> tuple[E5Tokenizer, Any, int, int]:
+    """(tokenizer, onnxruntime session, bos, eos), loaded once per process: a session holds ~150 MB
+    and takes a second to load, and ``InferenceSession.run`` may be called from several threads."""
+    key = (precision, cache_dir.resolve(), threads)
+    with _MODELS_LOCK:
+        if key not in _MODELS:
+            path, weights = ensure_graph(precision, cache_dir)
+            vocabulary = (weights or read_weights()).vocabulary
+            _MODELS[key] = (E5Tokenizer(vocabulary), _session(path, threads), vocabulary.bos, vocabulary.eos)
+        return _MODELS[key]
 
 
 def _windows(content: Sequence[Sequence[int]], size: int) -> list[tuple[int, int, int]]:
@@ -146,6 +157,7 @@ def _session(path: Path, threads: int) -> Any:
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.enable_mem_pattern = False  # shapes change with every batch: nothing to plan ahead
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.log_severity_level = 3  # onnxruntime warns about every initializer it constant-folds
     try:
