@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 INDEX  ?= data/index
 PORT   ?= 8501
 
@@ -12,14 +13,20 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# `make run` installs what running needs; `make test` adds the test tools and the optional
+# sentence-transformers backend (torch), which the tests of that backend need.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e ".[test,st]"
+	$(BIN)/python -m pip install -q -e .
 	touch $(STAMP)
 
-run: $(STAMP)
-	$(BIN)/policykb serve --index $(INDEX) --corpus corpus --port $(PORT)
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[test,st]"
+	touch $(STAMP) $(TEST_STAMP)
 
-test: $(STAMP)
+run: $(STAMP)  # the embedding graph is built once into data/models, beside the index
+	POLICYKB_MODEL_CACHE=$(CURDIR)/data/models $(BIN)/policykb serve --index $(INDEX) --corpus corpus --port $(PORT)
+
+test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python tests/system_setup.py
 	$(BIN)/python -m pytest -ra
@@ -29,7 +36,7 @@ eval: $(STAMP)
 	$(BIN)/policykb eval ../shared/eval/dev_questions.jsonl --index $(INDEX)
 	$(BIN)/policykb eval ../shared/eval/dev_paraphrase_questions.jsonl --index $(INDEX)
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)  # the rank-bm25 comparison needs the test extra
 	$(BIN)/policykb bench
 
 clean:

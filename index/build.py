@@ -101,8 +101,10 @@ def build_indexes(
             revision, total = store.revision(), store.clause_count()
             tokenizer = ClauseTokenizer(user_words_from_store(store), index_dir / CACHE_DIR)
             doc_ids = _build_keyword(store, tokenizer, total, work, index_dir / CACHE_DIR, progress)
-            embedded, kind = _build_vectors(store, embedder, cache, total, work, progress)
-        params = _params(revision, total, len(doc_ids), tokenizer, embedder, kind)
+            embedded, kind, vector_params = _build_vectors(store, embedder, cache, total, work, progress)
+        params = _params(revision, total, len(doc_ids), tokenizer, embedder, kind) | {
+            "vector_params": vector_params
+        }
         (work / "params.json").write_text(json.dumps(params, ensure_ascii=False, indent=1), encoding="utf-8")
         _fsync_tree(work)
         _swap_in(work, index_dir / SEARCH_LINK)
@@ -197,7 +199,7 @@ def _build_vectors(
     total: int,
     work: Path,
     progress: Progress | None,
-) -> tuple[int, str]:
+) -> tuple[int, str, dict[str, object]]:
     index = VectorIndex.create(embedder.dim, total)
     embedded = 0
     ids: list[int] = []
@@ -222,8 +224,9 @@ def _build_vectors(
             flush()
     if ids:
         flush()
+    index.finish()
     index.save(work / "vectors.faiss")
-    return embedded, index.kind
+    return embedded, index.kind, index.params()
 
 
 def _params(

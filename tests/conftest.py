@@ -3,9 +3,30 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+from index.e5_onnx import MODEL_CACHE_ENV
+
+_MODEL_CACHE: str | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The onnx graphs are built once per test run into a temporary folder (a few seconds), never
+    into the user's data directory; set $POLICYKB_MODEL_CACHE to reuse a folder across runs."""
+    global _MODEL_CACHE
+    if not os.environ.get(MODEL_CACHE_ENV):
+        _MODEL_CACHE = tempfile.mkdtemp(prefix="policykb-test-models-")
+        os.environ[MODEL_CACHE_ENV] = _MODEL_CACHE
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _MODEL_CACHE:
+        shutil.rmtree(_MODEL_CACHE, ignore_errors=True)
 
 
 def _tiny_bert(folder: Path) -> Path:

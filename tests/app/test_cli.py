@@ -48,7 +48,8 @@ def test_ingest_a_folder_with_bad_files(capsys: pytest.CaptureFixture[str], tmp_
     ]
     # a text without numbers is one clause, not a failure
     assert "plan.txt" in out and "prose.htm" in out and out.count("added") == 2 and out.count("failed") == 2
-    assert sorted(d.source for d in KnowledgeBase.open(tmp_path / "idx").documents()) == ["plan.txt", "prose.htm"]
+    stored = sorted(d.source for d in KnowledgeBase.open(tmp_path / "idx").documents())
+    assert stored == ["plan.txt", "prose.htm"]
 
 
 def test_an_explicit_file_of_another_type_is_reported(
@@ -213,7 +214,20 @@ def test_bench_wraps_run_benchmark(
     calls = []
     monkeypatch.setattr(index.bench, "run_benchmark", lambda **kwargs: calls.append(kwargs))
     assert run(capsys, "bench", "--sizes", "1000", "--no-rank-bm25")[0] == 0
-    assert calls == [{"sizes": [1000], "out": print, "workdir": None, "rank_bm25": False}]
+    assert calls == [{"sizes": [1000], "out": print, "workdir": None, "rank_bm25": False, "ann": "ivf"}]
+
+
+def test_bench_embedders_and_ingest_run_their_own_benchmarks(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.bench_embed
+
+    calls = []
+    monkeypatch.setattr(index.bench_embed, "run_embedders", lambda out, model: calls.append(("e", model)))
+    monkeypatch.setattr(index.bench_embed, "run_ingest", lambda out: calls.append(("i", None)))
+    assert run(capsys, "bench", "--embedders", "--st-model", "/m/e5")[0] == 0
+    assert run(capsys, "bench", "--ingest")[0] == 0
+    assert calls == [("e", "/m/e5"), ("i", None)]
 
 
 def test_serve_builds_then_execs_streamlit(

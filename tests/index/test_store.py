@@ -135,7 +135,7 @@ _SLOW_WRITER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    sys.path[:0] = [{root!r}, {tests!r}]
+    sys.path[:0] = [{root!r}, {tests!r}, {helpers!r}]
     from index_helpers import make_clauses, make_document
     from index.store import ClauseStore
 
@@ -163,7 +163,10 @@ def test_killed_writer_leaves_old_version(tmp_path: Path) -> None:
         store.put_document(make_document())
         revision = store.revision()
     root = str(Path(__file__).resolve().parents[2])
-    script = _SLOW_WRITER.format(root=root, tests=str(Path(__file__).parent), marker=str(marker), db=str(db))
+    here = Path(__file__).parent  # index_helpers, and above it the shared char_embedder
+    script = _SLOW_WRITER.format(
+        root=root, tests=str(here), helpers=str(here.parent), marker=str(marker), db=str(db)
+    )
     proc = subprocess.Popen([sys.executable, "-c", script])
     deadline = time.monotonic() + 60
     while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
