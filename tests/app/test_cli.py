@@ -45,7 +45,7 @@ def test_ingest_a_folder_with_bad_files(capsys: pytest.CaptureFixture[str], tmp_
     assert err.strip().splitlines() == [
         f"empty.txt: {EmptyFile.reason}",
         f"prose.htm: {NoClauses.reason}",
-        "scan.pdf: binary content, not a PDF, DOCX, HTML or text file",
+        "scan.pdf: binary content, not a PDF, OFD, Word (DOCX, DOC), WPS, RTF, HTML or text file",
     ]
     assert "plan.txt" in out and "added" in out and out.count("failed") == 3
     assert [d.source for d in KnowledgeBase.open(tmp_path / "idx").documents()] == ["plan.txt"]
@@ -58,7 +58,7 @@ def test_an_explicit_file_of_another_type_is_reported(
     sheet.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
     code, _, err = run(capsys, "ingest", str(sheet), "--index", str(tmp_path / "idx"))
     assert code == 1
-    assert err.strip() == "table.xlsx: a zip archive but not a DOCX document"
+    assert err.strip() == "table.xlsx: a zip archive but not a DOCX or OFD document"
 
 
 def test_clauses_json(capsys: pytest.CaptureFixture[str], small_doc: Path) -> None:

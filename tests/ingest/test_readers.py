@@ -26,9 +26,9 @@ def test_sniff_by_content_not_extension(tmp_path):
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (PNG_1X1, "not a PDF, DOCX, HTML or text file"),
-        (render_zip(), "a zip archive but not a DOCX document"),
-        (bytes(range(256)) * 8, "binary content, not a PDF, DOCX, HTML or text file"),
+        (PNG_1X1, "not a PDF, OFD, Word (DOCX, DOC), WPS, RTF, HTML or text file"),
+        (render_zip(), "a zip archive but not a DOCX or OFD document"),
+        (bytes(range(256)) * 8, "binary content, not a PDF, OFD, Word (DOCX, DOC), WPS, RTF, HTML or text file"),
     ],
 )
 def test_unsupported_formats(data, reason):

@@ -1,0 +1,69 @@
+"""How the readers read: the OCR mode, a page progress callback, the OCR settings and the limits.
+
+The settings and limits are data (``ingest/data/readers.toml``); ``ReadOptions`` carries them to the
+readers as an argument so a caller (a test, the fuzzer) can tighten any of them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+
+OCR_MODES = ("auto", "always", "never")
+DEFAULT_OCR_MODE = "auto"
+# (pages OCR'd so far, pages to OCR in this file): called before each page and once at the end.
+PageProgress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    max_pages: int
+    max_ocr_pages: int
+    max_page_pixels: int
+    max_zip_entries: int
+    max_unpacked_bytes: int
+    max_part_bytes: int
+    max_text_runs_per_page: int
+    convert_timeout_seconds: float
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    dpi: int
+    min_text_chars: int
+    confidence_floor: float
+    min_line_confidence: float
+    indent_chars: float
+    reread_gap: float
+    reread_max_chars: int
+    image_max_side: int
+    image_quality: int
+    det_model: str
+    rec_model: str
+    cls_model: str
+
+
+def _settings() -> dict:
+    return tomllib.loads(resources.files("ingest").joinpath("data/readers.toml").read_text("utf-8"))
+
+
+DEFAULT_LIMITS = Limits(**_settings()["limits"])
+DEFAULT_OCR_SETTINGS = OcrSettings(**_settings()["ocr"])
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    ocr: str = DEFAULT_OCR_MODE  # one of OCR_MODES
+    progress: PageProgress | None = None
+    limits: Limits = DEFAULT_LIMITS
+    ocr_settings: OcrSettings = field(default=DEFAULT_OCR_SETTINGS)
+
+    def __post_init__(self) -> None:
+        if self.ocr not in OCR_MODES:
+            raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, got {self.ocr!r}")
+
+
+DEFAULT_READ_OPTIONS = ReadOptions()
