@@ -15,8 +15,8 @@ from ingest.clean import clean_document
 from ingest.errors import NoClauses
 from ingest.metadata import extract_meta
 from ingest.model import Clause, CleanDocument, ParsedDocument, RawDocument
+from ingest.read_options import DEFAULT_READ_OPTIONS, ReadOptions
 from ingest.readers import load_bytes, read_bytes
-from ingest.readers.options import DEFAULT_READ_OPTIONS, ReadOptions
 from ingest.segment import segment
 from ingest.targets import find_targets
 

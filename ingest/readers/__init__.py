@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ingest.errors import CorruptFile, EmptyFile, FileTooLarge, UnsupportedFormat
 from ingest.model import RawDocument
+from ingest.read_options import DEFAULT_READ_OPTIONS, ReadOptions
 from ingest.readers import docx, html, legacy, ofd, pdf, txt
-from ingest.readers.options import DEFAULT_READ_OPTIONS, ReadOptions
 
 # PDF readers accept the header anywhere in the first kilobyte (PDF 32000-1, annex H.3).
 PDF_MAGIC = b"%PDF-"

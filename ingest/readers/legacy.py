@@ -18,8 +18,8 @@ from pathlib import Path
 
 from ingest.errors import INSTALL_LIBREOFFICE, ConversionFailed, ConverterMissing, IngestError
 from ingest.model import RawDocument
+from ingest.read_options import DEFAULT_READ_OPTIONS, ReadOptions
 from ingest.readers import docx
-from ingest.readers.options import DEFAULT_READ_OPTIONS, ReadOptions
 
 # Where LibreOffice lives when it is not on PATH (Debian, the upstream .deb and tarball layouts).
 SOFFICE_NAMES = ("soffice", "libreoffice")

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from ingest.errors import OcrUnavailable
 from ingest.model import Box, OcrLine, PageScan
+from ingest.read_options import OcrSettings
 from ingest.readers.layout import Segment, TextLine, left_margin, reading_order, rows
-from ingest.readers.options import OcrSettings
 
 if TYPE_CHECKING:
     from PIL.Image import Image

@@ -18,8 +18,8 @@ from ofdkit import OFDError, OFDLimitError
 
 from ingest.errors import CorruptFile, FileTooLarge, NoTextLayer, TooManyPages
 from ingest.model import Page, RawDocument
+from ingest.read_options import DEFAULT_READ_OPTIONS, Limits, ReadOptions
 from ingest.readers.layout import Segment, reading_order
-from ingest.readers.options import DEFAULT_READ_OPTIONS, Limits, ReadOptions
 
 # ofdkit places a run at its baseline; a CJK glyph's box reaches about one font size above it.
 ASCENT = 1.0

@@ -11,7 +11,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from ingest.errors import CorruptFile, EncryptedPdf, NoTextLayer
 from ingest.model import Page, RawDocument
-from ingest.readers.options import DEFAULT_READ_OPTIONS, ReadOptions
+from ingest.read_options import DEFAULT_READ_OPTIONS, ReadOptions
 from ingest.readers.pdf_ocr import check_page_limit, with_ocr
 
 # pdfminer logs a warning for every odd object it recovers from; those are not the user's problem.

@@ -16,8 +16,8 @@ import pypdfium2 as pdfium
 
 from ingest.errors import CorruptFile, OcrFoundNoText, TooManyPages
 from ingest.model import Page
+from ingest.read_options import Limits, OcrSettings, ReadOptions
 from ingest.readers import ocr
-from ingest.readers.options import Limits, OcrSettings, ReadOptions
 
 POINTS_PER_INCH = 72
 # PDFium is not thread-safe (pypdfium2 docs); the Streamlit server ingests uploads in threads.

@@ -7,8 +7,8 @@ from render import PAGE_BREAK, render_image_only_pdf, render_pdf
 
 from ingest.clean import clean_document
 from ingest.errors import CorruptFile, EncryptedPdf, NoTextLayer, OcrFoundNoText
+from ingest.read_options import ReadOptions
 from ingest.readers import read_bytes, read_file
-from ingest.readers.options import ReadOptions
 
 HEADER = "测 试 省 人 民 政 府"
 # Lines as printed, about 28 characters wide; the clause （一） and the department 省工业和信息化厅
