@@ -37,13 +37,15 @@ class OcrSettings:
     confidence_floor: float
     min_line_confidence: float
     indent_chars: float
-    reread_gap: float
+    reread_strip: float
+    reread_ink: float
     reread_max_chars: int
     image_max_side: int
     image_quality: int
     det_model: str
     rec_model: str
     cls_model: str
+    fixes: tuple[tuple[str, str], ...] = ()  # (regex, replacement) applied to every OCR'd line
 
 
 def _settings() -> dict:
@@ -51,7 +53,10 @@ def _settings() -> dict:
 
 
 DEFAULT_LIMITS = Limits(**_settings()["limits"])
-DEFAULT_OCR_SETTINGS = OcrSettings(**_settings()["ocr"])
+DEFAULT_OCR_SETTINGS = OcrSettings(
+    **_settings()["ocr"],
+    fixes=tuple((fix["pattern"], fix["replace"]) for fix in _settings().get("ocr_fix", ())),
+)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ Work is O(n log n) in the number of pieces, so a page with very many pieces cann
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 
 # What an indented line starts with in the page text: the 公文 first-line indent of two characters.
@@ -20,6 +21,9 @@ INDENT = "\u3000\u3000"
 SAME_LINE_OVERLAP = 0.5
 # Full lines (at least this share of the widest line) say where the left margin is.
 FULL_LINE_SHARE = 0.8
+# Two Latin pieces of a line further apart than this share of the line height are two words (glyphs
+# placed one by one touch, or nearly).
+WORD_GAP = 0.2
 # Pieces drawn twice at the same spot (a way to fake bold) are one piece: positions rounded to this.
 DUPLICATE_GRID = 0.25
 
@@ -120,9 +124,10 @@ def left_margin(rows: list[list[Segment]]) -> float | None:
 def _join(row: list[Segment]) -> str:
     """The texts of one line: a space only between two Latin words, as in a text PDF line."""
     text = row[0].text.strip()
-    for segment in row[1:]:
+    for before, segment in pairwise(row):
         piece = segment.text.strip()
-        if text[-1:].isascii() and text[-1:].isalnum() and piece[:1].isascii() and piece[:1].isalnum():
+        latin = text[-1:].isascii() and text[-1:].isalnum() and piece[:1].isascii() and piece[:1].isalnum()
+        if latin and segment.left - before.right > WORD_GAP * min(before.height, segment.height):
             text += " "
         text += piece
     # str.splitlines also breaks at \v, \f, \x1c-\x1e, \x85, \u2028 and \u2029: the line stays one line.

@@ -40,7 +40,7 @@ def read(data: bytes, source: str, options: ReadOptions = DEFAULT_READ_OPTIONS) 
                 for number, page in enumerate(document.pages, start=1)
             )
     except OFDLimitError as err:
-        raise FileTooLarge(source, f"the OFD is over a safety limit ({err})") from None
+        raise CorruptFile(source, f"the OFD cannot be read safely ({err})") from None
     except OFDError as err:
         raise CorruptFile(source, f"the OFD is damaged and cannot be read ({err})") from None
     except (zipfile.BadZipFile, ValueError, EOFError, OSError, RuntimeError) as err:  # zip/zlib/XML damage

@@ -111,7 +111,8 @@ def render_page(data: bytes, source: str, number: int, settings: OcrSettings, li
 
 def _scale(width: float, height: float, dpi: int, max_pixels: int) -> float:
     """Pixels per point: ``dpi``, or less when the page would have more than ``max_pixels``."""
-    return min(dpi / POINTS_PER_INCH, math.sqrt(max_pixels / (width * height)))
+    # PDFium rounds each side up to whole pixels: take a pixel off each side so the cap holds.
+    return min(dpi / POINTS_PER_INCH, math.sqrt(max_pixels / (width * height)) - 1 / min(width, height))
 
 
 def _visible_chars(text: str) -> int:
