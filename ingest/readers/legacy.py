@@ -27,7 +27,7 @@ SOFFICE_PATHS = ("/usr/lib/libreoffice/program/soffice", "/opt/libreoffice/progr
 # The file name LibreOffice is given: its type detection reads the content, the suffix is a hint.
 SUFFIXES = {"doc": ".doc", "wps": ".doc", "rtf": ".rtf"}
 LABELS = {"doc": "Word 97-2003 (.doc)", "wps": "WPS (.wps)", "rtf": "RTF"}
-STDERR_TAIL_CHARS = 200
+REASON_CHARS = 200  # of LibreOffice's own message, kept in ours
 
 
 def read(
@@ -73,16 +73,16 @@ def to_docx(data: bytes, source: str, kind: str, timeout: float) -> bytes:
             str(work / "out"),
             str(document),
         ]
-        stderr = _run(command, work, source, timeout)
+        reason = _run(command, work, source, timeout)
         produced = work / "out" / "document.docx"
         if not produced.is_file():
-            detail = f" ({stderr[-STDERR_TAIL_CHARS:]})" if stderr else ""
+            detail = f" ({reason[:REASON_CHARS]})" if reason else ""
             raise ConversionFailed(source, f"LibreOffice could not convert the {LABELS[kind]} file{detail}")
         return produced.read_bytes()
 
 
 def _run(command: list[str], work: Path, source: str, timeout: float) -> str:
-    """Run LibreOffice in its own process group; kill the group past ``timeout``. Its stderr."""
+    """Run LibreOffice in its own process group; kill the group past ``timeout``. Its error line."""
     env = {**os.environ, "HOME": str(work)}  # LibreOffice also writes under HOME
     try:
         process = subprocess.Popen(
@@ -103,4 +103,11 @@ def _run(command: list[str], work: Path, source: str, timeout: float) -> str:
         raise ConversionFailed(
             source, f"LibreOffice did not finish converting within {timeout:g} s"
         ) from None
-    return " ".join(stderr.decode("utf-8", "replace").split())
+    return _reason(stderr.decode("utf-8", "replace"))
+
+
+def _reason(stderr: str) -> str:
+    """The line of LibreOffice's stderr that says what went wrong (it also warns about Java, fonts …)."""
+    lines = [" ".join(line.split()) for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.lower().startswith("error")]
+    return (errors or lines or [""])[-1]
