@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
+
+# The document generators (render.py, scan.py, ofd_writer.py) live beside the reader tests; the app
+# tests make scans and OFDs with them too.
+FIXTURE_MAKERS = Path(__file__).parent / "ingest"
+if str(FIXTURE_MAKERS) not in sys.path:
+    sys.path.insert(0, str(FIXTURE_MAKERS))
 
 
 def _tiny_bert(folder: Path) -> Path:
