@@ -84,7 +84,8 @@ class CleanDocument:
     # Lines removed from the body but worth keeping: 版头 (red header), 版记 (抄送/印发), …
     front_matter: tuple[str, ...] = ()
     back_matter: tuple[str, ...] = ()
-    # Where OCR'd text is printed: spans of ``text`` with the box of the line they came from.
+    # Where OCR'd text is printed: spans of ``text`` with the box of the line they came from. Not kept
+    # in the store: each clause keeps its own boxes (``Clause.boxes``).
     regions: tuple[Region, ...] = ()
 
     def boxes_in(self, start: int, end: int) -> tuple[Box, ...]:

@@ -68,8 +68,9 @@ def load_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
     is an error naming it."""
     path = Path(path)
     try:
-        if max_bytes is not None and path.stat().st_size > max_bytes:
-            raise FileTooLarge(path.name, _too_large(path.stat().st_size, max_bytes))
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:  # refused before it is read into memory
+            raise FileTooLarge(path.name, _too_large(size, max_bytes))
         return path.read_bytes()
     except OSError as err:
         raise CorruptFile(path.name, f"cannot be read ({err.strerror or err})") from None
@@ -136,4 +137,8 @@ def _zip_names(data: bytes) -> list[str]:
 
 
 def _too_large(size: int, limit: int) -> str:
-    return f"the file is larger than the limit ({size / 2**20:.1f} MB > {limit / 2**20:.0f} MB)"
+    return f"the file is larger than the limit ({_size(size)} > {_size(limit)})"
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:.1f} MB" if count >= 2**20 else f"{count:,} bytes"

@@ -9,6 +9,7 @@ import pytest
 from conftest import SMALL_DOC
 from PIL import Image
 from render import render_pdf
+from reportlab.lib.pagesizes import A5
 from scan import cjk_font_installed, scan
 from ui_fixtures import app_opener
 
@@ -28,11 +29,11 @@ needs_cjk_font = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def scanned_plan() -> bytes:
-    """SMALL_DOC typeset on one page and scanned: an image-only PDF."""
+    """SMALL_DOC typeset on one A5 page and scanned: an image-only PDF."""
     if not cjk_font_installed():
         pytest.skip("no CJK font for PDFium to draw the test pages (fonts-wqy-microhei)")
     paragraphs = [line for line in SMALL_DOC.splitlines() if line.strip()]
-    return scan(render_pdf(paragraphs, chars_per_line=28, footer=""))
+    return scan(render_pdf(paragraphs, chars_per_line=22, footer="", pagesize=A5))  # A5: half the OCR
 
 
 # ---- pure helpers ---------------------------------------------------------------------------------
