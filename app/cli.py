@@ -26,7 +26,14 @@ from ingest.read_options import DEFAULT_OCR_MODE, DEFAULT_OCR_SETTINGS, OCR_MODE
 from .answer import Answer, printed, target_json
 from .evaluate import EvalFileError, evaluate, failures, load_questions, load_seed, seed_path_for
 from .query import QuestionError
-from .services import MAX_UPLOAD_BYTES, IngestOutcome, KnowledgeBase, ServiceError, embedder_for, read_options
+from .services import (
+    MAX_UPLOAD_BYTES,
+    IngestOutcome,
+    KnowledgeBase,
+    ServiceError,
+    embedder_for,
+    read_options_for,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_CORPUS = ROOT / "corpus"
@@ -163,7 +170,7 @@ def cmd_clauses(args: argparse.Namespace) -> int:
     from ingest.pipeline import parse_file
 
     with progress_bar() as progress:
-        doc = parse_file(args.file, read_options(args.file.name, args.ocr, progress))
+        doc = parse_file(args.file, read_options_for(args.file.name, args.ocr, progress))
     rows = [clause_json(c) for c in doc.clauses]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))

@@ -210,7 +210,7 @@ class KnowledgeBase:
         for done, path in enumerate(files):
             if progress:
                 progress(path.name, done, len(files))
-            outcomes.append(self._ingest_file(path, read_options(path.name, ocr, progress)))
+            outcomes.append(self._ingest_file(path, read_options_for(path.name, ocr, progress)))
             _test_sleep_hook()
         if progress:
             progress("", len(files), len(files))
@@ -262,7 +262,7 @@ class KnowledgeBase:
             )
             return failed_outcome(safe, reason)
         try:
-            doc = _pipeline().parse_bytes(data, safe, read_options(safe, ocr, progress))
+            doc = _pipeline().parse_bytes(data, safe, read_options_for(safe, ocr, progress))
         except IngestError as exc:
             return failed_outcome(safe, exc.reason)
         # The bytes decide the type: a text file called .pdf is kept as .txt.
@@ -448,7 +448,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-def read_options(name: str, ocr: str, progress: Progress | None) -> ReadOptions:
+def read_options_for(name: str, ocr: str, progress: Progress | None) -> ReadOptions:
     """How to read the file ``name``: the OCR mode, and its OCR pages reported as progress."""
     if progress is None:
         return ReadOptions(ocr=ocr)

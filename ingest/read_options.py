@@ -40,6 +40,10 @@ class OcrSettings:
     reread_strip: float
     reread_ink: float
     reread_max_chars: int
+    reread_min_score: float
+    missed_min: float
+    missed_max: float
+    missed_max_lines: int
     image_max_side: int
     image_quality: int
     det_model: str

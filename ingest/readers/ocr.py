@@ -15,6 +15,7 @@ import re
 import threading
 from functools import cache
 from pathlib import Path
+from statistics import median
 from typing import TYPE_CHECKING
 
 from ingest.errors import OcrUnavailable
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 # A pixel darker than this (0-255, any channel) is ink.
 DARK = 128
+# Rows of ink this few pixel rows apart belong to one band (the parts of 二 or 三 are apart).
+BAND_GAP = 3
 # One page at a time: the two cores go to one OCR and memory stays flat; the Streamlit server runs
 # each session in its own thread.
 _LOCK = threading.Lock()
@@ -47,7 +50,8 @@ def recognise(image: Image, number: int, settings: OcrSettings, source: str) -> 
             _segment(text, quad, score)
             for text, quad, score in zip(result.txts or (), quads, result.scores or (), strict=True)
         ]
-        segments = reread_line_starts(engine, pixels, segments, settings)
+        segments = reread_line_edges(engine, pixels, segments, settings)
+        segments += read_missed_lines(engine, pixels, ink_mask(rgb), segments, settings)
     lines = tuple(
         ocr_line(line, number, rgb.width, rgb.height, settings)
         for line in reading_order(segments, settings.indent_chars)
@@ -62,40 +66,109 @@ def recognise(image: Image, number: int, settings: OcrSettings, source: str) -> 
     )
 
 
-def reread_line_starts(engine, pixels, segments: list[Segment], settings: OcrSettings) -> list[Segment]:
-    """``segments`` with the start of each line read again where there is ink just left of it: the
-    detector misses thin strokes such as 一 and 、, and a heading without its 一、 is no clause."""
+def reread_line_edges(engine, pixels, segments: list[Segment], settings: OcrSettings) -> list[Segment]:
+    """``segments`` with each line's start and end read again where there is ink just beyond them:
+    the detector misses thin strokes at a line's edge (the 一 of 一、, a lone ） or ” wrapped to the
+    next line), and a heading without its 一、 is no clause, an attribution without its ） none."""
     found = []
+    width = pixels.shape[1]
     for line in rows(segments):
-        first = line[0]
-        left = max(first.left - settings.reread_strip * first.height, 0.0)
-        if _ink(pixels, first, left) >= settings.reread_ink:
-            first = _reread(engine, pixels, first, left, settings) or first
-        found += [first, *line[1:]]
+        first, last = line[0], line[-1]
+        reach = settings.reread_strip * first.height
+        left = max(first.left - reach, 0.0)
+        if _ink(pixels, first, left, first.left) >= settings.reread_ink:
+            first = _reread(engine, pixels, first, left, first.right, settings) or first
+        if len(line) == 1:
+            last = first
+        reach = settings.reread_strip * last.height
+        right = min(last.right + reach, float(width))
+        if _ink(pixels, last, last.right, right) >= settings.reread_ink:
+            last = _reread(engine, pixels, last, last.left, right, settings) or last
+        found += [first, *line[1:-1], last] if len(line) > 1 else [last]
     return found
 
 
-def _ink(pixels, segment: Segment, left: float) -> float:
-    """The share of dark pixels in the strip from ``left`` to the start of ``segment``."""
-    strip = pixels[int(segment.top) : int(segment.bottom), int(left) : int(segment.left)]
+def ink_mask(image: Image):  # -> a boolean numpy array, True where ``image`` has ink
+    """Where ``image`` is dark, specks (salt-and-pepper noise) removed first."""
+    import numpy as np
+    from PIL import ImageFilter
+
+    return np.asarray(image.convert("L").filter(ImageFilter.MedianFilter(3))) < DARK
+
+
+def read_missed_lines(engine, pixels, ink, segments: list[Segment], settings: OcrSettings) -> list[Segment]:
+    """Lines the detector did not find at all (a lone ） or 一 wrapped to a line of its own): bands of
+    ink rows that no segment covers, read by the recogniser alone; kept when it reads them."""
+    if not segments:
+        return []
+    height = median(s.height for s in segments)
+    missed = [
+        (top, bottom)
+        for top, bottom in _bands(ink.sum(axis=1))
+        if settings.missed_min * height <= bottom - top <= settings.missed_max * height
+        and max(min(bottom, s.bottom) - max(top, s.top) for s in segments) < (bottom - top) / 2
+    ]
+    bands = missed[: settings.missed_max_lines]
+    read = (_read_band(engine, pixels, ink, top, bottom, settings) for top, bottom in bands)
+    return [segment for segment in read if segment is not None]
+
+
+def _bands(ink_per_row) -> list[tuple[int, int]]:
+    """(top, bottom) of each run of pixel rows with ink; gaps of a few rows do not break a run."""
+    bands: list[list[int]] = []
+    for y in (int(y) for y in ink_per_row.nonzero()[0]):
+        if bands and y - bands[-1][1] <= BAND_GAP:
+            bands[-1][1] = y + 1
+        else:
+            bands.append([y, y + 1])
+    return [(top, bottom) for top, bottom in bands]
+
+
+def _read_band(engine, pixels, ink, top: int, bottom: int, settings: OcrSettings) -> Segment | None:
+    columns = ink[top:bottom].any(axis=0).nonzero()[0]
+    if not len(columns):
+        return None
+    pad = (bottom - top) // 4
+    left, right = int(columns[0]), int(columns[-1]) + 1
+    crop = pixels[max(top - pad, 0) : bottom + pad, max(left - pad, 0) : right + pad]
+    result = engine(crop, use_det=False, use_cls=False, use_rec=True)
+    text, score = (result.txts or ("",))[0].strip(), float((result.scores or (0.0,))[0])
+    if not text or score < settings.min_line_confidence:
+        return None
+    return Segment(text, left, top, right, bottom, score)
+
+
+def _ink(pixels, segment: Segment, left: float, right: float) -> float:
+    """The share of dark pixels in the strip ``left``-``right`` at the height of ``segment``."""
+    strip = pixels[int(segment.top) : int(segment.bottom), int(left) : int(right)]
     return float((strip.min(axis=-1) < DARK).mean()) if strip.size else 0.0
 
 
-def _reread(engine, pixels, segment: Segment, left: float, settings: OcrSettings) -> Segment | None:
+def _reread(
+    engine, pixels, segment: Segment, left: float, right: float, settings: OcrSettings
+) -> Segment | None:
+    """``segment`` read again by the recogniser alone from ``left`` to ``right``, when that finds the
+    same text with a few more characters before or after it (else None)."""
     pad = segment.height * 0.1
     top, bottom = int(max(segment.top - pad, 0)), int(segment.bottom + pad)
-    crop = pixels[top:bottom, int(left) : int(segment.right + pad)]
+    crop = pixels[top:bottom, int(max(left - pad, 0)) : int(right + pad)]
     if crop.size == 0:
         return None
     result = engine(crop, use_det=False, use_cls=False, use_rec=True)
     text, score = (result.txts or ("",))[0].strip(), float((result.scores or (0.0,))[0])
-    prefix = text[: len(text) - len(segment.text)]
-    if not text.endswith(segment.text) or not 0 < len(prefix.strip()) <= settings.reread_max_chars:
+    if score < settings.reread_min_score or len(text) <= len(segment.text):
         return None
-    if score < settings.min_line_confidence or not any(ch.isalnum() for ch in prefix):
+    extra = len(text) - len(segment.text)
+    if extra > settings.reread_max_chars:
         return None
-    start = max(left, segment.left - len(prefix) * segment.height)
-    return Segment(text, start, segment.top, segment.right, segment.bottom, min(score, segment.score))
+    advance = (segment.right - segment.left) / max(len(segment.text), 1)  # one character's width
+    if text.endswith(segment.text):  # found before the line
+        start = max(left, segment.left - extra * advance)
+        return Segment(text, start, segment.top, segment.right, segment.bottom, min(score, segment.score))
+    if text.startswith(segment.text):  # found after it
+        end = min(right, segment.right + extra * advance)
+        return Segment(text, segment.left, segment.top, end, segment.bottom, min(score, segment.score))
+    return None
 
 
 def ocr_line(line: TextLine, page: int, width: int, height: int, settings: OcrSettings) -> OcrLine:
