@@ -41,6 +41,7 @@ class OcrSettings:
     reread_ink: float
     reread_max_chars: int
     reread_min_score: float
+    reread_max_lines: int
     missed_min: float
     missed_max: float
     missed_max_lines: int

@@ -50,8 +50,9 @@ def recognise(image: Image, number: int, settings: OcrSettings, source: str) -> 
             _segment(text, quad, score)
             for text, quad, score in zip(result.txts or (), quads, result.scores or (), strict=True)
         ]
-        segments = reread_line_edges(engine, pixels, segments, settings)
-        segments += read_missed_lines(engine, pixels, ink_mask(rgb), segments, settings)
+        ink = ink_mask(rgb)
+        segments = reread_line_edges(engine, pixels, ink, segments, settings)
+        segments += read_missed_lines(engine, pixels, ink, segments, settings)
     lines = tuple(
         ocr_line(line, number, rgb.width, rgb.height, settings)
         for line in reading_order(segments, settings.indent_chars)
@@ -66,23 +67,23 @@ def recognise(image: Image, number: int, settings: OcrSettings, source: str) -> 
     )
 
 
-def reread_line_edges(engine, pixels, segments: list[Segment], settings: OcrSettings) -> list[Segment]:
-    """``segments`` with each line's start and end read again where there is ink just beyond them:
-    the detector misses thin strokes at a line's edge (the 一 of 一、, a lone ） or ” wrapped to the
-    next line), and a heading without its 一、 is no clause, an attribution without its ） none."""
-    found = []
-    width = pixels.shape[1]
+def reread_line_edges(engine, pixels, ink, segments: list[Segment], settings: OcrSettings) -> list[Segment]:
+    """``segments`` with each line's start and end read again where there is ink (``ink_mask``) just
+    beyond them: the detector misses thin strokes at a line's edge (the 一 of 一、, a lone ） or ”
+    wrapped to the next line), and a heading without its 一、 is no clause, an attribution without
+    its ） none. At most ``settings.reread_max_lines`` re-reads a page."""
+    found: list[Segment] = []
+    budget = settings.reread_max_lines
     for line in rows(segments):
         first, last = line[0], line[-1]
-        reach = settings.reread_strip * first.height
-        left = max(first.left - reach, 0.0)
-        if _ink(pixels, first, left, first.left) >= settings.reread_ink:
+        left = max(first.left - settings.reread_strip * first.height, 0.0)
+        if budget and _ink(ink, first, left, first.left) >= settings.reread_ink:
+            budget -= 1
             first = _reread(engine, pixels, first, left, first.right, settings) or first
-        if len(line) == 1:
-            last = first
-        reach = settings.reread_strip * last.height
-        right = min(last.right + reach, float(width))
-        if _ink(pixels, last, last.right, right) >= settings.reread_ink:
+        last = first if len(line) == 1 else last
+        right = min(last.right + settings.reread_strip * last.height, float(pixels.shape[1]))
+        if budget and _ink(ink, last, last.right, right) >= settings.reread_ink:
+            budget -= 1
             last = _reread(engine, pixels, last, last.left, right, settings) or last
         found += [first, *line[1:-1], last] if len(line) > 1 else [last]
     return found
@@ -138,10 +139,10 @@ def _read_band(engine, pixels, ink, top: int, bottom: int, settings: OcrSettings
     return Segment(text, left, top, right, bottom, score)
 
 
-def _ink(pixels, segment: Segment, left: float, right: float) -> float:
-    """The share of dark pixels in the strip ``left``-``right`` at the height of ``segment``."""
-    strip = pixels[int(segment.top) : int(segment.bottom), int(left) : int(right)]
-    return float((strip.min(axis=-1) < DARK).mean()) if strip.size else 0.0
+def _ink(ink, segment: Segment, left: float, right: float) -> float:
+    """The share of inked pixels in the strip ``left``-``right`` at the height of ``segment``."""
+    strip = ink[int(segment.top) : int(segment.bottom), int(left) : int(right)]
+    return float(strip.mean()) if strip.size else 0.0
 
 
 def _reread(

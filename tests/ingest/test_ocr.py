@@ -165,17 +165,51 @@ def test_too_many_pages_to_ocr_fail_before_any_ocr(scanned):
 # ---- one-line scans: no network, low confidence, no engine, damaged files --------------------------
 
 
+def small_scan(*lines: str) -> bytes:
+    """``lines`` on a small page, scanned (no side under 736 px, so OCR does not upscale it)."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(400, 360))
+    pdf.setFont("STSong-Light", 14)
+    for i, line in enumerate(lines):
+        pdf.drawString(20, 300 - 26 * i, line)
+    pdf.showPage()
+    pdf.save()
+    return image_pdf(raster(buffer.getvalue()))
+
+
 @pytest.fixture(scope="module")
 def one_line() -> bytes:
     if not cjk_font_installed():
         pytest.skip("no CJK font for PDFium to draw the test pages (fonts-wqy-microhei)")
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=(400, 360))  # no side under 736 px: no upscaling for OCR
-    pdf.setFont("STSong-Light", 14)
-    pdf.drawString(20, 300, "一、总体要求（省科技厅牵头）")
-    pdf.showPage()
-    pdf.save()
-    return image_pdf(raster(buffer.getvalue()))
+    return small_scan("一、总体要求（省科技厅牵头）")
+
+
+@needs_cjk_font
+def test_a_line_of_one_bracket_is_joined_to_its_attribution():
+    document = parse_bytes(small_scan("一、总体要求。加强统筹。（省科技厅牵头", "）"), "wrapped.pdf")
+    [clause] = document.clauses
+    assert fold(clause.text) == fold("一、总体要求。加强统筹。（省科技厅牵头）")
+    assert [d.printed for d in clause.departments("lead")] == ["省科技厅"]
+
+
+@needs_cjk_font
+def test_ink_that_no_detected_line_covers_is_read_by_the_recogniser():
+    import numpy as np
+
+    settings = DEFAULT_OCR_SETTINGS
+    image = render_page(small_scan("（省科技厅牵头", "）"), "s.pdf", 1, settings, DEFAULT_LIMITS).convert(
+        "RGB"
+    )
+    pixels = np.asarray(image)
+    engine = ocr._engine(settings, "s.pdf")
+    found = engine(pixels, use_det=True, use_cls=True, use_rec=True)
+    detected = [
+        ocr._segment(t, q, p) for t, q, p in zip(found.txts, found.boxes.tolist(), found.scores, strict=True)
+    ]
+    first_line = [s for s in detected if "省科技厅" in s.text]  # as if the detector had missed the ）
+    missed = ocr.read_missed_lines(engine, pixels, ocr.ink_mask(image), first_line, settings)
+    assert [fold(s.text) for s in missed] == [")"]
+    assert missed[0].top > first_line[0].bottom - 5  # below the first line, where the ） is printed
 
 
 def test_ocr_loads_and_reads_without_the_network(one_line, monkeypatch):
@@ -233,8 +267,12 @@ def test_the_whole_plan_scanned_gives_the_clauses_of_its_text():
 
     from_text = parse_bytes(PLAN.read_bytes(), PLAN.name)
     body = from_text.clean.text[from_text.clauses[0].start :].split("\n")
-    pdf = render_pdf([from_text.meta.title, *body], header="山 东 省 人 民 政 府",
-                     chars_per_line=CHARS_PER_LINE, lines_per_page=LINES_PER_PAGE)
+    pdf = render_pdf(
+        [from_text.meta.title, *body],
+        header="山 东 省 人 民 政 府",
+        chars_per_line=CHARS_PER_LINE,
+        lines_per_page=LINES_PER_PAGE,
+    )
     typeset = parse_bytes(pdf, "plan.pdf")
     from_scan = parse_bytes(scan(pdf), "scan.pdf")
     assert folded_clauses(from_scan) == folded_clauses(typeset)
