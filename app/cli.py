@@ -274,7 +274,7 @@ def ocr_summary(outcome: IngestOutcome) -> str:
     if outcome.review_pages:
         floor = DEFAULT_OCR_SETTINGS.confidence_floor
         review = ", ".join(map(str, outcome.review_pages))
-        line += f"; CHECK page(s) {review} against the scan (confidence under {floor:.2f})"
+        line += f"; CHECK page(s) {review} against the scan (confidence under {floor:.2f} or a noisy scan)"
     return line
 
 

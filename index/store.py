@@ -75,7 +75,8 @@ CREATE INDEX targets_year ON targets(year);
 _SCAN_TABLES = {
     "scanned_pages": """CREATE TABLE scanned_pages (
         doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, page INTEGER NOT NULL,
-        confidence REAL NOT NULL, flagged INTEGER NOT NULL, image BLOB, PRIMARY KEY (doc_id, page))""",
+        confidence REAL NOT NULL, flagged INTEGER NOT NULL, noise REAL NOT NULL, image BLOB,
+        PRIMARY KEY (doc_id, page))""",
     "clause_boxes": """CREATE TABLE clause_boxes (
         clause_id INTEGER NOT NULL REFERENCES clauses(clause_id) ON DELETE CASCADE,
         seq INTEGER NOT NULL, page INTEGER NOT NULL, x0 REAL, y0 REAL, x1 REAL, y1 REAL,
@@ -193,8 +194,11 @@ class ClauseStore:
             for clause in doc.clauses:
                 self._insert_clause(doc.doc_id, clause)
             self._db.executemany(
-                "INSERT INTO scanned_pages VALUES (?,?,?,?,?)",
-                [(doc.doc_id, p.number, p.confidence, int(p.flagged), p.image or None) for p in doc.scans],
+                "INSERT INTO scanned_pages VALUES (?,?,?,?,?,?)",
+                [
+                    (doc.doc_id, p.number, p.confidence, int(p.flagged), p.noise, p.image or None)
+                    for p in doc.scans
+                ],
             )
             self._bump_revision()
         return "added" if row is None else "replaced"
@@ -408,9 +412,9 @@ class ClauseStore:
     def scanned_pages(self, doc_id: str) -> list[PageScan]:
         """The pages of ``doc_id`` read by OCR, in page order (without their images)."""
         return [
-            PageScan(page, confidence, bool(flagged))
-            for page, confidence, flagged in self._db.execute(
-                "SELECT page, confidence, flagged FROM scanned_pages WHERE doc_id = ? ORDER BY page",
+            PageScan(page, confidence, bool(flagged), noise=noise)
+            for page, confidence, flagged, noise in self._db.execute(
+                "SELECT page, confidence, flagged, noise FROM scanned_pages WHERE doc_id = ? ORDER BY page",
                 (doc_id,),
             )
         ]

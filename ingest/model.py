@@ -39,9 +39,10 @@ class PageScan:
 
     number: int
     confidence: float  # mean line confidence, weighted by characters; 0 when nothing was read
-    flagged: bool  # under the confidence floor: a person should check the page against the scan
+    flagged: bool  # low confidence or a noisy scan: a person should check the page against the scan
     lines: tuple[OcrLine, ...] = ()  # ``Page.text`` is their texts, one per line, in this order
     image: bytes = b""  # the page as a JPEG, so a reader can see where a clause is printed
+    noise: float = 0.0  # share of the page's pixels that are isolated specks (a dirty or faxed scan)
 
 
 @dataclass(frozen=True)

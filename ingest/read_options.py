@@ -35,6 +35,7 @@ class OcrSettings:
     dpi: int
     min_text_chars: int
     confidence_floor: float
+    max_noise: float
     min_line_confidence: float
     indent_chars: float
     reread_strip: float

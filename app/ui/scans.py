@@ -39,7 +39,7 @@ def ocr_note(scans: Sequence[PageScan], floor: float) -> str:
     note = f"第{page_list(s.number for s in scans)}页为扫描件，经OCR识别，平均置信度{mean:.2f}"
     flagged = [s.number for s in scans if s.flagged]
     if flagged:
-        note += f"；第{page_list(flagged)}页置信度低于{floor:.2f}，请对照原件核对"
+        note += f"；第{page_list(flagged)}页识别置信度低于{floor:.2f}或扫描件噪点多，请对照原件核对"
     return note + "。"
 
 

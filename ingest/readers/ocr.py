@@ -57,13 +57,16 @@ def recognise(image: Image, number: int, settings: OcrSettings, source: str) -> 
         ocr_line(line, number, rgb.width, rgb.height, settings)
         for line in reading_order(segments, settings.indent_chars)
     )
-    confidence = mean_confidence(lines)
+    confidence, noise = mean_confidence(lines), speckle_share(pixels, ink)
     return PageScan(
         number=number,
         confidence=confidence,
-        flagged=confidence < settings.confidence_floor,
+        # The recogniser is as sure of itself on a speckled scan, where it drops small marks such as
+        # 、 and 。, as on a clean one: noise flags the page too.
+        flagged=confidence < settings.confidence_floor or noise > settings.max_noise,
         lines=lines,
         image=page_jpeg(rgb, settings),
+        noise=noise,
     )
 
 
@@ -95,6 +98,11 @@ def ink_mask(image: Image):  # -> a boolean numpy array, True where ``image`` ha
     from PIL import ImageFilter
 
     return np.asarray(image.convert("L").filter(ImageFilter.MedianFilter(3))) < DARK
+
+
+def speckle_share(pixels, ink) -> float:
+    """The share of the page's pixels that are isolated dark specks (dark, but gone in ``ink``)."""
+    return round(float(((pixels.min(axis=-1) < DARK) & ~ink).mean()), 5)
 
 
 def read_missed_lines(engine, pixels, ink, segments: list[Segment], settings: OcrSettings) -> list[Segment]:

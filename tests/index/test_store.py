@@ -185,7 +185,7 @@ def _scanned_document():
     clauses = tuple(dataclasses.replace(c, boxes=boxes.get(i, ())) for i, c in enumerate(doc.clauses))
     scans = (
         PageScan(1, 0.97, False, image=b"\xff\xd8page1"),
-        PageScan(2, 0.62, True, image=b"\xff\xd8page2"),
+        PageScan(2, 0.98, True, image=b"\xff\xd8page2", noise=0.004),
     )
     return dataclasses.replace(doc, clauses=clauses, scans=scans)
 
@@ -195,9 +195,9 @@ def test_scanned_pages_and_clause_boxes_round_trip(store: ClauseStore) -> None:
     store.put_document(doc)
     assert [s.clause for s in store.clauses("plan")] == list(doc.clauses)
     assert [s.clause.boxes for s in store.clauses_by_id([2])] == [doc.clauses[1].boxes]
-    assert [(p.number, p.confidence, p.flagged) for p in store.scanned_pages("plan")] == [
-        (1, 0.97, False),
-        (2, 0.62, True),
+    assert [(p.number, p.confidence, p.flagged, p.noise) for p in store.scanned_pages("plan")] == [
+        (1, 0.97, False, 0.0),
+        (2, 0.98, True, 0.004),
     ]
     assert store.page_image("plan", 2) == b"\xff\xd8page2"
     assert store.page_image("plan", 3) is None

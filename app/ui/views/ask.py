@@ -9,7 +9,6 @@ from app.services import ServiceError
 from app.ui import format as fmt
 from app.ui import scans as scan_view
 from app.ui.common import documents_or_stop, knowledge_base
-from ingest.read_options import DEFAULT_OCR_SETTINGS
 
 EXAMPLE = "５G和千兆光网建设由哪些部门牵头？"
 ALL = "全部"
@@ -75,14 +74,14 @@ def show_scan(hit: AnswerHit, *, folded: bool) -> None:
     if clause is None or not clause.boxes:
         return
     scans = {s.number: s for s in kb.store.scanned_pages(hit.doc_id)}
-    with st.expander("本条款来自扫描件（OCR识别）：查看原件位置", icon=":material/document_scanner:") \
-            if folded else st.container():
+    label = "本条款来自扫描件（OCR识别）：查看原件位置"
+    with st.expander(label, icon=":material/document_scanner:") if folded else st.container():
         for page, boxes in scan_view.boxes_by_page(clause.boxes).items():
             image = kb.store.page_image(hit.doc_id, page)
             scan = scans.get(page)
             if scan is not None and scan.flagged:
-                st.warning(f"第{page}页OCR置信度{scan.confidence:.2f}，低于"
-                           f"{DEFAULT_OCR_SETTINGS.confidence_floor:.2f}：请对照原件核对本条款。")
+                st.warning(f"第{page}页的OCR结果可能有误（识别置信度{scan.confidence:.2f}，"
+                           f"扫描件噪点占比{scan.noise:.2%}）：请对照原件核对本条款。")
             if image is not None:
                 st.image(scan_view.mark_boxes(image, boxes), caption=f"扫描件第{page}页，红框为本条款")
 
