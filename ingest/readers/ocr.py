@@ -57,7 +57,7 @@ def recognise(image: Image, number: int, settings: OcrSettings, source: str) -> 
         ocr_line(line, number, rgb.width, rgb.height, settings)
         for line in reading_order(segments, settings.indent_chars)
     )
-    confidence, noise = mean_confidence(lines), speckle_share(pixels, ink)
+    confidence, noise = mean_confidence(lines), speckle_share(pixels)
     return PageScan(
         number=number,
         confidence=confidence,
@@ -100,9 +100,21 @@ def ink_mask(image: Image):  # -> a boolean numpy array, True where ``image`` ha
     return np.asarray(image.convert("L").filter(ImageFilter.MedianFilter(3))) < DARK
 
 
-def speckle_share(pixels, ink) -> float:
-    """The share of the page's pixels that are isolated dark specks (dark, but gone in ``ink``)."""
-    return round(float(((pixels.min(axis=-1) < DARK) & ~ink).mean()), 5)
+def speckle_share(pixels) -> float:
+    """The share of the page's pixels that are specks: dark, with at most one dark neighbour (a
+    stroke of text always has more)."""
+    import numpy as np
+
+    dark = pixels.min(axis=-1) < DARK
+    padded = np.pad(dark, 1).astype(np.int8)
+    height, width = dark.shape
+    neighbours = sum(
+        padded[1 + dy : 1 + dy + height, 1 + dx : 1 + dx + width]
+        for dy in (-1, 0, 1)
+        for dx in (-1, 0, 1)
+        if dy or dx
+    )
+    return round(float((dark & (neighbours <= 1)).mean()), 6)
 
 
 def read_missed_lines(engine, pixels, ink, segments: list[Segment], settings: OcrSettings) -> list[Segment]:
