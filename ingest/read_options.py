@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 
 OCR_MODES = ("auto", "always", "never")
@@ -54,14 +54,11 @@ class OcrSettings:
     fixes: tuple[tuple[str, str], ...] = ()  # (regex, replacement) applied to every OCR'd line
 
 
-def _settings() -> dict:
-    return tomllib.loads(resources.files("ingest").joinpath("data/readers.toml").read_text("utf-8"))
-
-
-DEFAULT_LIMITS = Limits(**_settings()["limits"])
+_DATA = tomllib.loads(resources.files("ingest").joinpath("data/readers.toml").read_text("utf-8"))
+DEFAULT_LIMITS = Limits(**_DATA["limits"])
 DEFAULT_OCR_SETTINGS = OcrSettings(
-    **_settings()["ocr"],
-    fixes=tuple((fix["pattern"], fix["replace"]) for fix in _settings().get("ocr_fix", ())),
+    **_DATA["ocr"],
+    fixes=tuple((fix["pattern"], fix["replace"]) for fix in _DATA.get("ocr_fix", ())),
 )
 
 
@@ -70,7 +67,7 @@ class ReadOptions:
     ocr: str = DEFAULT_OCR_MODE  # one of OCR_MODES
     progress: PageProgress | None = None
     limits: Limits = DEFAULT_LIMITS
-    ocr_settings: OcrSettings = field(default=DEFAULT_OCR_SETTINGS)
+    ocr_settings: OcrSettings = DEFAULT_OCR_SETTINGS
 
     def __post_init__(self) -> None:
         if self.ocr not in OCR_MODES:

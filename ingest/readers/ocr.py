@@ -4,8 +4,12 @@ The engine is rapidocr on onnxruntime with the PP-OCR Chinese detection, directi
 models that ship inside the rapidocr wheel. The model files are passed by path, so rapidocr's
 download code is never reached: nothing needs the network at run time.
 
-The recogniser returns text segments (usually a whole printed line, sometimes a line in pieces);
-``ingest.readers.layout`` puts them back into lines, and the clean-up joins those into paragraphs.
+The detector finds text segments (usually a whole printed line, sometimes a line in pieces) and the
+recogniser reads them. The detector misses thin strokes: the 一 of 一、 at a line's start, a lone ）
+wrapped to a line of its own. So where ink lies just beyond a line's ends, the line is read again
+by the recogniser alone over the wider strip, and bands of ink no segment covers are read too.
+``ingest.readers.layout`` puts the segments back into lines; the clean-up joins those into
+paragraphs, as for a text PDF. Each page gets a confidence and a speck share; either can flag it.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from pathlib import Path
 from statistics import median
 from typing import TYPE_CHECKING
 
-from ingest.errors import OcrUnavailable
+from ingest.errors import CorruptFile, OcrUnavailable
 from ingest.model import Box, OcrLine, PageScan
 from ingest.read_options import OcrSettings
 from ingest.readers.layout import Segment, TextLine, reading_order, rows
@@ -42,17 +46,12 @@ def recognise(image: Image, number: int, settings: OcrSettings, source: str) -> 
     rgb = image.convert("RGB")
     pixels = np.asarray(rgb)
     engine = _engine(settings, source)
+    ink = ink_mask(rgb)
     with _LOCK:
-        # rapidocr keeps these switches between calls: name them every time.
-        result = engine(pixels, use_det=True, use_cls=True, use_rec=True)
-        quads = [] if result.boxes is None else result.boxes.tolist()
-        segments = [
-            _segment(text, quad, score)
-            for text, quad, score in zip(result.txts or (), quads, result.scores or (), strict=True)
-        ]
-        ink = ink_mask(rgb)
-        segments = reread_line_edges(engine, pixels, ink, segments, settings)
-        segments += read_missed_lines(engine, pixels, ink, segments, settings)
+        try:
+            segments = _segments(engine, pixels, ink, settings)
+        except Exception as err:  # onnxruntime and OpenCV raise their own errors on odd images
+            raise CorruptFile(source, f"page {number} cannot be read by OCR ({type(err).__name__})") from None
     lines = tuple(
         ocr_line(line, number, rgb.width, rgb.height, settings)
         for line in reading_order(segments, settings.indent_chars)
@@ -68,6 +67,19 @@ def recognise(image: Image, number: int, settings: OcrSettings, source: str) -> 
         image=page_jpeg(rgb, settings),
         noise=noise,
     )
+
+
+def _segments(engine, pixels, ink, settings: OcrSettings) -> list[Segment]:
+    """Detect and recognise; then read again what the detector missed at line edges and between lines."""
+    # rapidocr keeps these switches between calls: name them every time.
+    result = engine(pixels, use_det=True, use_cls=True, use_rec=True)
+    quads = [] if result.boxes is None else result.boxes.tolist()
+    segments = [
+        _segment(text, quad, score)
+        for text, quad, score in zip(result.txts or (), quads, result.scores or (), strict=True)
+    ]
+    segments = reread_line_edges(engine, pixels, ink, segments, settings)
+    return segments + read_missed_lines(engine, pixels, ink, segments, settings)
 
 
 def reread_line_edges(engine, pixels, ink, segments: list[Segment], settings: OcrSettings) -> list[Segment]:
