@@ -22,11 +22,19 @@ from rich.text import Text
 from index.embed import BACKENDS, DEFAULT_PRECISION, ONNX_BACKEND, PRECISIONS, ST_BACKEND
 from index.errors import SearchIndexError, StoreError
 from ingest.errors import IngestError
+from ingest.read_options import DEFAULT_OCR_MODE, DEFAULT_OCR_SETTINGS, OCR_MODES
 
 from .answer import Answer, printed, target_json
 from .evaluate import EvalFileError, evaluate, failures, load_questions, load_seed, seed_path_for
 from .query import QuestionError
-from .services import MAX_UPLOAD_BYTES, IngestOutcome, KnowledgeBase, ServiceError, embedder_for
+from .services import (
+    MAX_UPLOAD_BYTES,
+    IngestOutcome,
+    KnowledgeBase,
+    ServiceError,
+    embedder_for,
+    read_options_for,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_CORPUS = ROOT / "corpus"
@@ -63,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("ingest", help="parse, store and index files or folders")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    _ocr_option(p)
     _index_option(p)
     _embedding_options(p)
     p.set_defaults(run=cmd_ingest)
@@ -70,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("clauses", help="parse one file without storing and list its clauses")
     p.add_argument("file", type=Path)
     p.add_argument("--json", action="store_true")
+    _ocr_option(p)
     p.set_defaults(run=cmd_clauses)
 
     p = commands.add_parser("ask", help="answer a question in Chinese")
@@ -117,6 +127,15 @@ def build_parser() -> argparse.ArgumentParser:
     _embedding_options(p)
     p.set_defaults(run=cmd_serve)
     return parser
+
+
+def _ocr_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ocr",
+        choices=OCR_MODES,
+        default=DEFAULT_OCR_MODE,
+        help="read PDF pages by OCR: auto (pages without a text layer, the default), always, never",
+    )
 
 
 def _index_option(parser: argparse.ArgumentParser) -> None:
@@ -169,16 +188,20 @@ def _positive_int(text: str) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     kb = _open_for_writing(args)
     with progress_bar() as progress:
-        outcomes = kb.ingest(args.paths, progress)
+        outcomes = kb.ingest(args.paths, progress, ocr=args.ocr)
     report_failures(outcomes)
     out.print(ingest_table(outcomes))
+    for outcome in outcomes:
+        if outcome.scans:
+            say(ocr_summary(outcome))
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
 def cmd_clauses(args: argparse.Namespace) -> int:
     from ingest.pipeline import parse_file
 
-    doc = parse_file(args.file)
+    with progress_bar() as progress:
+        doc = parse_file(args.file, read_options_for(args.file.name, args.ocr, progress))
     rows = [clause_json(c, doc.clean.text) for c in doc.clauses]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -357,6 +380,17 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
             bar.update(task, description=stage[:40], completed=done, total=total or None)
 
         yield update
+
+
+def ocr_summary(outcome: IngestOutcome) -> str:
+    """Which pages of a file were read by OCR, how sure the recogniser was, which to check."""
+    pages = ", ".join(map(str, outcome.ocr_pages))
+    line = f"{outcome.source}: OCR read page(s) {pages}, mean confidence {outcome.ocr_confidence:.2f}"
+    if outcome.review_pages:
+        floor = DEFAULT_OCR_SETTINGS.confidence_floor
+        review = ", ".join(map(str, outcome.review_pages))
+        line += f"; CHECK page(s) {review} against the scan (confidence under {floor:.2f} or a noisy scan)"
+    return line
 
 
 def ingest_table(outcomes: Sequence[IngestOutcome]) -> Table:

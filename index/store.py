@@ -20,10 +20,12 @@ from typing import Literal
 from ingest.model import (
     ROLES,
     Attribution,
+    Box,
     Clause,
     CleanDocument,
     Department,
     DocumentMeta,
+    PageScan,
     ParsedDocument,
     Target,
     Unparsed,
@@ -71,6 +73,19 @@ CREATE INDEX departments_role ON attribution_departments(role);
 CREATE INDEX departments_clause ON attribution_departments(clause_id, seq);
 CREATE INDEX targets_year ON targets(year);
 """
+
+# Pages read by OCR (with the page image) and where each OCR'd clause is printed. Added on open to
+# stores made before scans were kept, empty for documents without scanned pages: no re-ingest needed.
+_SCAN_TABLES = {
+    "scanned_pages": """CREATE TABLE scanned_pages (
+        doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, page INTEGER NOT NULL,
+        confidence REAL NOT NULL, flagged INTEGER NOT NULL, noise REAL NOT NULL, image BLOB,
+        PRIMARY KEY (doc_id, page))""",
+    "clause_boxes": """CREATE TABLE clause_boxes (
+        clause_id INTEGER NOT NULL REFERENCES clauses(clause_id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL, page INTEGER NOT NULL, x0 REAL, y0 REAL, x1 REAL, y1 REAL,
+        PRIMARY KEY (clause_id, seq))""",
+}
 
 _META_FIELDS = ("title", "issuer", "doc_number", "date", "recipients", "public_status", "index_number")
 _CLAUSE_COLUMNS = (
@@ -149,6 +164,17 @@ class ClauseStore:
                 f"{self.path}: store schema version {version}, this policykb reads {SCHEMA_VERSION};"
                 " re-ingest into a new index directory"
             )
+        self._ensure_scan_tables()
+
+    def _ensure_scan_tables(self) -> None:
+        if self._missing_scan_tables():
+            with self._transaction():
+                for name in self._missing_scan_tables():  # again under the write lock
+                    self._db.execute(_SCAN_TABLES[name])
+
+    def _missing_scan_tables(self) -> list[str]:
+        present = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return [name for name in _SCAN_TABLES if name not in present]
 
     def _user_version(self) -> int:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
@@ -171,6 +197,13 @@ class ClauseStore:
             self._insert_document(doc)
             for clause in doc.clauses:
                 self._insert_clause(doc.doc_id, clause)
+            self._db.executemany(
+                "INSERT INTO scanned_pages VALUES (?,?,?,?,?,?)",
+                [
+                    (doc.doc_id, p.number, p.confidence, int(p.flagged), p.noise, p.image or None)
+                    for p in doc.scans
+                ],
+            )
             self._bump_revision()
         return "added" if row is None else "replaced"
 
@@ -250,6 +283,10 @@ class ClauseStore:
                     for pos, d in enumerate(getattr(a, role))
                 ],
             )
+        self._db.executemany(
+            "INSERT INTO clause_boxes VALUES (?,?,?,?,?,?,?)",
+            [(clause_id, seq, b.page, b.left, b.top, b.right, b.bottom) for seq, b in enumerate(c.boxes)],
+        )
         self._db.executemany(
             "INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [
@@ -419,6 +456,23 @@ class ClauseStore:
         ).fetchall()
         return [StoredTarget(r[0], r[1], r[2], Target(*r[3:])) for r in rows]
 
+    def scanned_pages(self, doc_id: str) -> list[PageScan]:
+        """The pages of ``doc_id`` read by OCR, in page order (without their images)."""
+        return [
+            PageScan(page, confidence, bool(flagged), noise=noise)
+            for page, confidence, flagged, noise in self._db.execute(
+                "SELECT page, confidence, flagged, noise FROM scanned_pages WHERE doc_id = ? ORDER BY page",
+                (doc_id,),
+            )
+        ]
+
+    def page_image(self, doc_id: str, page: int) -> bytes | None:
+        """The JPEG of an OCR'd page, or None when the page was not scanned."""
+        row = self._db.execute(
+            "SELECT image FROM scanned_pages WHERE doc_id = ? AND page = ?", (doc_id, page)
+        ).fetchone()
+        return None if row is None or row[0] is None else bytes(row[0])
+
     def clause_count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM clauses").fetchone()[0])
 
@@ -457,6 +511,7 @@ class ClauseStore:
         ids = [int(r[0]) for r in rows]  # type: ignore[call-overload]
         attributions = self._attributions(ids)
         targets = self._targets(ids)
+        boxes = self._boxes(ids)
         out = []
         for clause_id, doc_id, title, doc_number, *fields, unparsed, cells in rows:
             clause = Clause(
@@ -465,6 +520,7 @@ class ClauseStore:
                 targets=targets.get(clause_id, ()),  # type: ignore[arg-type]
                 unparsed=tuple(Unparsed(*u) for u in json.loads(unparsed or "[]")),  # type: ignore[arg-type]
                 cells=tuple(tuple(cell) for cell in json.loads(cells or "[]")),  # type: ignore[arg-type]
+                boxes=boxes.get(clause_id, ()),  # type: ignore[arg-type]
             )
             out.append(StoredClause(clause_id, doc_id, title or "", doc_number or "", clause))  # type: ignore[arg-type]
         return out
@@ -512,6 +568,17 @@ class ClauseStore:
                 chunk,
             ):
                 out.setdefault(clause_id, []).append(Target(*fields))
+        return {k: tuple(v) for k, v in out.items()}
+
+    def _boxes(self, ids: list[int]) -> dict[int, tuple[Box, ...]]:
+        out: dict[int, list[Box]] = {}
+        for chunk in _chunks(ids):
+            for clause_id, *fields in self._db.execute(
+                "SELECT clause_id, page, x0, y0, x1, y1 FROM clause_boxes"
+                f" WHERE clause_id IN ({_marks(chunk)}) ORDER BY clause_id, seq",
+                chunk,
+            ):
+                out.setdefault(clause_id, []).append(Box(*fields))
         return {k: tuple(v) for k, v in out.items()}
 
 

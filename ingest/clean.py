@@ -25,14 +25,15 @@ from functools import cache
 from importlib import resources
 from itertools import pairwise
 
-from ingest.model import CleanDocument, RawDocument
+from ingest.model import Box, CleanDocument, Page, RawDocument, Region
 from ingest.numbering import match_number
 from ingest.roles import has_role_word
 from ingest.tables import flat_table_lines
 from ingest.text import apply_edits, is_letter_spaced, normalize_punctuation, punctuation_edits, squeeze
 
-# Readers whose text is already one paragraph per line (structure from the markup, never wrapped).
-STRUCTURED_FORMATS = ("docx", "html")
+# Readers whose text is already one paragraph per line (structure from the markup, never wrapped);
+# .doc, .wps and .rtf are read as the DOCX LibreOffice converts them to.
+STRUCTURED_FORMATS = ("docx", "html", "doc", "wps", "rtf")
 # A page-less TXT needs at least this many increasing "— N —" footers before they are trusted as pages.
 PAGE_FOOTERS_MIN = 3
 # Punctuation that never starts a line in typeset Chinese (禁则), so a line starting with it continues.
@@ -43,6 +44,7 @@ CONTINUATION_STARTS = frozenset("：，。；、）》」』”！？:,;)")
 class Line:
     text: str  # as extracted, without the line break or trailing spaces
     page: int | None
+    box: Box | None = None  # where an OCR'd line is printed
 
 
 @dataclass(frozen=True)
@@ -113,13 +115,14 @@ def clean_document(raw: RawDocument) -> CleanDocument:
     lines = drop_running_headers(lines, front)
     lines, back = split_back(lines)
     wrapped = raw.format not in STRUCTURED_FORMATS and is_wrapped(lines)
-    text, page_starts, page_numbers = assemble(join_paragraphs(lines, wrapped))
+    text, page_starts, page_numbers, regions = assemble(join_paragraphs(lines, wrapped))
     return CleanDocument(
         text=text,
         page_starts=page_starts,
         page_numbers=page_numbers,
         front_matter=tuple(normalize_punctuation(_key(line.text)) for line in front),
         back_matter=tuple(_key(t) for t in assemble(join_paragraphs(back, wrapped))[0].splitlines()),
+        regions=regions,
     )
 
 
@@ -132,10 +135,10 @@ def split_lines(raw: RawDocument) -> list[Line]:
         return paginate_by_footers(raw.pages[0].text.splitlines())
     lines: list[Line] = []
     for page in raw.pages:
-        for text in page.text.splitlines():
+        for text, box in zip(page.text.splitlines(), _line_boxes(page), strict=False):
             body = strip_page_number(text)[0]
             if body.strip():
-                lines.append(Line(body.rstrip(), page.number))
+                lines.append(Line(body.rstrip(), page.number, box))
     return lines
 
 
@@ -147,6 +150,14 @@ def drop_contents(lines: list[Line]) -> list[Line]:
         for line in lines
         if not (r.contents_title.match(line.text.strip()) or r.contents_entry.search(line.text))
     ]
+
+
+def _line_boxes(page: Page) -> list[Box | None]:
+    """The box of each line of ``page.text``: an OCR'd page's text is its OCR lines, one per line."""
+    count = len(page.text.splitlines())
+    if page.scan is None or len(page.scan.lines) != count:
+        return [None] * count
+    return [line.box for line in page.scan.lines]
 
 
 def strip_page_number(text: str) -> tuple[str, int | None, str]:
@@ -215,7 +226,9 @@ def drop_running_headers(lines: list[Line], front: Sequence[Line]) -> list[Line]
     """``lines`` without running headers: short lines recurring at page edges (or, without pages,
     anywhere), and later copies of a letter-spaced 版头 line such as '山 东 省 人 民 政 府'."""
     headers = {_key(line.text) for line in front if is_letter_spaced(line.text)}
-    headers |= _recurring_headers(lines)
+    # The first page's copy counts as a recurrence even when it went to the front matter: OCR loses
+    # the letter-spacing that marks it, and a header is on every page, the first one too.
+    headers |= _recurring_headers([*front, *lines])
     return [line for line in lines if _key(line.text) not in headers]
 
 
@@ -383,10 +396,14 @@ def continues_title(previous: str, line: str) -> bool:
 # --- 7. assembling the text with page offsets ------------------------------------------------
 
 
-def assemble(paragraphs: Sequence[Sequence[Line]]) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
-    """The display text (one paragraph per line) and where each page starts in it."""
+def assemble(
+    paragraphs: Sequence[Sequence[Line]],
+) -> tuple[str, tuple[int, ...], tuple[int, ...], tuple[Region, ...]]:
+    """The display text (one paragraph per line), where each page starts in it, and the span of
+    every line that has a box."""
     parts: list[str] = []
     page_marks: list[tuple[int, int]] = []  # (offset before punctuation edits, page number)
+    boxed: list[tuple[int, int, Box]] = []  # (start, end) before punctuation edits, box
     offset = 0
     for paragraph in paragraphs:
         if parts:
@@ -396,6 +413,8 @@ def assemble(paragraphs: Sequence[Sequence[Line]]) -> tuple[str, tuple[int, ...]
             text = _joiner(parts[-1] if parts else "", piece.text.strip())
             if piece.page is not None and (not page_marks or page_marks[-1][1] != piece.page):
                 page_marks.append((offset + len(text) - len(piece.text.strip()), piece.page))
+            if piece.box is not None:
+                boxed.append((offset + len(text) - len(piece.text.strip()), offset + len(text), piece.box))
             parts.append(text)
             offset += len(text)
     text, offsets = apply_edits(punctuation_edits("".join(parts)))
@@ -403,6 +422,7 @@ def assemble(paragraphs: Sequence[Sequence[Line]]) -> tuple[str, tuple[int, ...]
         text,
         tuple(offsets[start] for start, _ in page_marks),
         tuple(number for _, number in page_marks),
+        tuple(Region(offsets[start], offsets[end], box) for start, end, box in boxed),
     )
 
 

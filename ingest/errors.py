@@ -16,7 +16,7 @@ class IngestError(Exception):
 
 
 class UnsupportedFormat(IngestError):
-    reason = "not a PDF, DOCX, HTML or text file"
+    reason = "not a PDF, OFD, Word (DOCX, DOC), WPS, RTF, HTML or text file"
 
 
 class EmptyFile(IngestError):
@@ -35,8 +35,33 @@ class EncryptedPdf(IngestError):
     reason = "the PDF is encrypted; save an unprotected copy and ingest that"
 
 
+class TooManyPages(IngestError):
+    reason = "the document has more pages than the page limit"
+
+
 class NoTextLayer(IngestError):
-    reason = "the PDF has no text layer (a scan?); run OCR first"
+    reason = "the PDF has no text layer (a scan?); ingest it with --ocr auto to read it by OCR"
+
+
+class OcrUnavailable(IngestError):
+    reason = "the PDF is a scan and OCR is not available (install rapidocr and onnxruntime)"
+
+
+class OcrFoundNoText(IngestError):
+    reason = "the PDF is a scan and OCR found no text on any page"
+
+
+INSTALL_LIBREOFFICE = (
+    "install LibreOffice (Debian: apt-get install libreoffice-writer-nogui) to read it, or save it as DOCX"
+)
+
+
+class ConverterMissing(IngestError):
+    reason = f"a legacy Word/WPS document: {INSTALL_LIBREOFFICE}"
+
+
+class ConversionFailed(IngestError):
+    reason = "LibreOffice could not convert the document"
 
 
 class NoClauses(IngestError):

@@ -13,11 +13,45 @@ ROLES = ("lead", "cooperate", "responsible")
 
 
 @dataclass(frozen=True)
+class Box:
+    """Where a piece of text is printed: its page and a rectangle in fractions (0-1) of the page's
+    width and height from the top-left corner, so it can be drawn on any rendering of the page."""
+
+    page: int
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    """One line of a page read by OCR, in reading order."""
+
+    text: str
+    box: Box
+    confidence: float  # the recogniser's score, 0-1
+
+
+@dataclass(frozen=True)
+class PageScan:
+    """How OCR read a page that had no text layer (or almost none)."""
+
+    number: int
+    confidence: float  # mean line confidence, weighted by characters; 0 when nothing was read
+    flagged: bool  # low confidence or a noisy scan: a person should check the page against the scan
+    lines: tuple[OcrLine, ...] = ()  # ``Page.text`` is their texts, one per line, in this order
+    image: bytes = b""  # the page as a JPEG, so a reader can see where a clause is printed
+    noise: float = 0.0  # share of the page's pixels that are isolated specks (a dirty or faxed scan)
+
+
+@dataclass(frozen=True)
 class Page:
     """Text of one physical page (or the whole body, for formats without pages)."""
 
     number: int | None
     text: str
+    scan: PageScan | None = None  # set when the text came from OCR
 
 
 @dataclass(frozen=True)
@@ -25,10 +59,19 @@ class RawDocument:
     """What a reader produced from one file, before any clean-up."""
 
     source: str  # file name as given (no directories), for messages and provenance
-    format: str  # "pdf" | "docx" | "html" | "txt"
+    format: str  # "pdf" | "docx" | "html" | "txt" | "ofd" | "doc" | "wps" | "rtf"
     pages: tuple[Page, ...]
     # Metadata a format carries outside the body text, e.g. the gov.cn table 索引号/发文机关/….
     fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Region:
+    """A span ``[start, end)`` of the clean text and the box on the page image it was read from."""
+
+    start: int
+    end: int
+    box: Box
 
 
 @dataclass(frozen=True)
@@ -42,6 +85,13 @@ class CleanDocument:
     # Lines removed from the body but worth keeping: 版头 (red header), 版记 (抄送/印发), …
     front_matter: tuple[str, ...] = ()
     back_matter: tuple[str, ...] = ()
+    # Where OCR'd text is printed: spans of ``text`` with the box of the line they came from. Not kept
+    # in the store: each clause keeps its own boxes (``Clause.boxes``).
+    regions: tuple[Region, ...] = ()
+
+    def boxes_in(self, start: int, end: int) -> tuple[Box, ...]:
+        """The boxes of the OCR lines that hold any of ``text[start:end]``, in text order."""
+        return tuple(dict.fromkeys(r.box for r in self.regions if r.start < end and start < r.end))
 
     def page_at(self, offset: int) -> int | None:
         """The page number that holds ``offset``, or None for formats without pages."""
@@ -140,6 +190,7 @@ class Clause:
     # A clause made from a task-table row: its cells by column (序号 number, 重点任务 task, 主要内容
     # content, 牵头单位 lead, …, 完成时限 deadline), as printed.
     cells: tuple[tuple[str, str], ...] = ()
+    boxes: tuple[Box, ...] = ()  # where the clause is printed, for a clause read by OCR
 
     def cell(self, column: str) -> str:
         return dict(self.cells).get(column, "")
@@ -171,3 +222,4 @@ class ParsedDocument:
     meta: DocumentMeta
     clean: CleanDocument
     clauses: tuple[Clause, ...]
+    scans: tuple[PageScan, ...] = ()  # the pages read by OCR, in page order

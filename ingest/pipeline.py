@@ -15,6 +15,7 @@ from ingest.clean import clean_document
 from ingest.errors import NoClauses
 from ingest.metadata import extract_meta
 from ingest.model import Clause, CleanDocument, ParsedDocument, RawDocument
+from ingest.read_options import DEFAULT_READ_OPTIONS, ReadOptions
 from ingest.readers import load_bytes, read_bytes
 from ingest.roles import first_listed_lead_at
 from ingest.segment import segment_document
@@ -57,6 +58,7 @@ def _tag(
         targets=find_targets(text, clause.start, clause.end),
         page_start=clean.page_at(clause.start),
         page_end=clean.page_at(max(clause.start, clause.end - 1)),
+        boxes=clean.boxes_in(clause.start, clause.end),
     )
 
 
@@ -77,14 +79,16 @@ def parse_raw(raw: RawDocument, content_hash: str) -> ParsedDocument:
         meta=meta,
         clean=clean,
         clauses=tuple(_tag(c, clean, tagger, convention_at, tree.rows.get(c.index)) for c in tree.clauses),
+        scans=tuple(page.scan for page in raw.pages if page.scan is not None),
     )
 
 
-def parse_bytes(data: bytes, source: str) -> ParsedDocument:
-    """Parse the bytes of a file named ``source`` (a name, not a path, for messages and the id)."""
-    return parse_raw(read_bytes(data, source), hashlib.sha256(data).hexdigest())
+def parse_bytes(data: bytes, source: str, options: ReadOptions = DEFAULT_READ_OPTIONS) -> ParsedDocument:
+    """Parse the bytes of a file named ``source`` (a name, not a path, for messages and the id);
+    ``options`` say whether scanned pages are OCR'd, report OCR progress and set the limits."""
+    return parse_raw(read_bytes(data, source, options), hashlib.sha256(data).hexdigest())
 
 
-def parse_file(path: str | Path) -> ParsedDocument:
+def parse_file(path: str | Path, options: ReadOptions = DEFAULT_READ_OPTIONS) -> ParsedDocument:
     """Read and parse one file. Raises ``IngestError`` subclasses only."""
-    return parse_bytes(load_bytes(path), Path(path).name)
+    return parse_bytes(load_bytes(path, options.limits.max_bytes), Path(path).name, options)

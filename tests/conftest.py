@@ -5,12 +5,19 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from index.e5_onnx import MODEL_CACHE_ENV
+
+# The document generators (render.py, scan.py, ofd_writer.py) live beside the reader tests; the app
+# tests make scans and OFDs with them too.
+FIXTURE_MAKERS = Path(__file__).parent / "ingest"
+if str(FIXTURE_MAKERS) not in sys.path:
+    sys.path.insert(0, str(FIXTURE_MAKERS))
 
 _MODEL_CACHE: str | None = None
 

@@ -1,10 +1,11 @@
 """Install the system tools some tests drive; run by `make test` before pytest.
 
 The real-browser test (tests/app/test_browser.py) needs Debian's chromium and chromium-driver and a
-CJK font (so screenshots show Chinese, not boxes); the export tests (tests/app/test_exports.py) open
-the XLSX and DOCX in headless LibreOffice. This installs what is missing when it runs as root on a
-machine with apt, and otherwise prints which tests will be skipped and why. It never fails the run:
-each test skips itself with the same reason.
+CJK font (so screenshots show Chinese, not boxes); the OCR tests render their test pages with that
+font; the export tests (tests/app/test_exports.py) open the XLSX and DOCX in headless LibreOffice,
+and the .doc/.wps/.rtf reader tests (tests/ingest/test_legacy.py) convert with it. This installs
+what is missing when it runs as root on a machine with apt, and otherwise prints which tests will be
+skipped and why. It never fails the run: each test skips itself with the same reason.
 """
 
 from __future__ import annotations
@@ -61,9 +62,9 @@ def main() -> int:
     if {"chromium", "chromium-driver"} & still_missing:
         print(f"browser test WILL BE SKIPPED: chromium or chromium-driver missing ({reason})")
     if {"libreoffice-writer-nogui", "libreoffice-calc-nogui"} & still_missing:
-        print(f"LibreOffice export checks WILL BE SKIPPED: LibreOffice missing ({reason})")
+        print(f"LibreOffice export checks and .doc tests WILL BE SKIPPED: LibreOffice missing ({reason})")
     if "fonts-wqy-microhei" in still_missing:
-        print(f"browser screenshots may show boxes instead of Chinese ({reason})")
+        print(f"OCR tests WILL BE SKIPPED, screenshots may show boxes: no CJK font ({reason})")
     if not still_missing:
         print("test tools: ready")
     return 0  # never fail `make test` here: the tests themselves skip with the reason

@@ -260,9 +260,14 @@ def target_rows(targets: Iterable[TargetRow], leads: Mapping[int, str]) -> list[
     ]
 
 
-def document_rows(documents: Iterable[DocumentSummary]) -> list[dict[str, object]]:
-    """``services.DocumentSummary`` values as the 文件库 table."""
-    return [
+def document_rows(
+    documents: Iterable[DocumentSummary], scan_notes: Mapping[str, str] | None = None
+) -> list[dict[str, object]]:
+    """``services.DocumentSummary`` values as the 文件库 table; ``scan_notes`` (doc_id -> what OCR
+    read, see ``app.ui.scans.ocr_note``) adds a column when any document was scanned."""
+    notes = scan_notes or {}
+    documents = list(documents)
+    rows = [
         {
             "标题": d.title or d.source,
             "发文机关": d.issuer,
@@ -275,6 +280,10 @@ def document_rows(documents: Iterable[DocumentSummary]) -> list[dict[str, object
         }
         for d in documents
     ]
+    if any(notes.values()):
+        for row, d in zip(rows, documents, strict=True):
+            row["扫描件"] = notes.get(d.doc_id) or MISSING
+    return rows
 
 
 def task_table_rows(tasks: Iterable[TaskRow]) -> list[dict[str, str]]:

@@ -1,4 +1,4 @@
-"""PDF via pdfplumber: one ``Page`` per physical page, numbered from 1."""
+"""PDF via pdfplumber: one ``Page`` per physical page, numbered from 1; scanned pages by OCR."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from ingest.errors import CorruptFile, EncryptedPdf, NoTextLayer
 from ingest.model import Page, RawDocument
+from ingest.read_options import DEFAULT_READ_OPTIONS, ReadOptions
+from ingest.readers.pdf_ocr import check_page_limit, with_ocr
 
 # pdfminer logs a warning for every odd object it recovers from; those are not the user's problem.
 for _name in ("pdfminer", "pdfplumber"):
@@ -21,8 +23,9 @@ _ENCRYPTION_ERRORS = (PDFPasswordIncorrect, PDFEncryptionError)
 TABLE_CELL_SEPARATOR = "\t"
 
 
-def read(data: bytes, source: str) -> RawDocument:
-    pages = _extract_pages(data, source)
+def read(data: bytes, source: str, options: ReadOptions = DEFAULT_READ_OPTIONS) -> RawDocument:
+    check_page_limit(data, source, options.limits)
+    pages = with_ocr(data, source, _extract_pages(data, source), options)
     if not any(page.text.strip() for page in pages):
         raise NoTextLayer(source)
     return RawDocument(source=source, format="pdf", pages=pages)

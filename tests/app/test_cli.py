@@ -44,7 +44,7 @@ def test_ingest_a_folder_with_bad_files(capsys: pytest.CaptureFixture[str], tmp_
     assert code == 1
     assert err.strip().splitlines() == [
         f"empty.txt: {EmptyFile.reason}",
-        "scan.pdf: binary content, not a PDF, DOCX, HTML or text file",
+        "scan.pdf: binary content, not a PDF, OFD, Word (DOCX, DOC), WPS, RTF, HTML or text file",
     ]
     # a text without numbers is one clause, not a failure
     assert "plan.txt" in out and "prose.htm" in out and out.count("added") == 2 and out.count("failed") == 2
@@ -59,7 +59,7 @@ def test_an_explicit_file_of_another_type_is_reported(
     sheet.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
     code, _, err = run(capsys, "ingest", str(sheet), "--index", str(tmp_path / "idx"))
     assert code == 1
-    assert err.strip() == "table.xlsx: a zip archive but not a DOCX document"
+    assert err.strip() == "table.xlsx: a zip archive but not a DOCX or OFD document"
 
 
 def test_clauses_json(capsys: pytest.CaptureFixture[str], small_doc: Path) -> None:

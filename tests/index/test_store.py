@@ -178,3 +178,44 @@ def test_killed_writer_leaves_old_version(tmp_path: Path) -> None:
         assert [s.clause for s in store.clauses()] == list(make_clauses())
         assert store.revision() == revision
         assert store.documents()[0].clause_count == 4
+
+
+def _scanned_document():
+    from ingest.model import Box, PageScan
+
+    doc = make_document()
+    boxes = {0: (Box(1, 0.1, 0.2, 0.9, 0.25),), 1: (Box(1, 0.1, 0.9, 0.9, 0.95), Box(2, 0.1, 0.05, 0.6, 0.1))}
+    clauses = tuple(dataclasses.replace(c, boxes=boxes.get(i, ())) for i, c in enumerate(doc.clauses))
+    scans = (
+        PageScan(1, 0.97, False, image=b"\xff\xd8page1"),
+        PageScan(2, 0.98, True, image=b"\xff\xd8page2", noise=0.004),
+    )
+    return dataclasses.replace(doc, clauses=clauses, scans=scans)
+
+
+def test_scanned_pages_and_clause_boxes_round_trip(store: ClauseStore) -> None:
+    doc = _scanned_document()
+    store.put_document(doc)
+    assert [s.clause for s in store.clauses("plan")] == list(doc.clauses)
+    assert [s.clause.boxes for s in store.clauses_by_id([2])] == [doc.clauses[1].boxes]
+    assert [(p.number, p.confidence, p.flagged, p.noise) for p in store.scanned_pages("plan")] == [
+        (1, 0.97, False, 0.0),
+        (2, 0.98, True, 0.004),
+    ]
+    assert store.page_image("plan", 2) == b"\xff\xd8page2"
+    assert store.page_image("plan", 3) is None
+    store.remove_document("plan")
+    assert store.scanned_pages("plan") == []
+    assert store._db.execute("SELECT count(*) FROM clause_boxes").fetchone()[0] == 0
+
+
+def test_a_store_made_before_scans_gains_their_tables_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    with ClauseStore(path) as old:
+        old.put_document(make_document())
+        old._db.execute("DROP TABLE scanned_pages")
+        old._db.execute("DROP TABLE clause_boxes")
+    with ClauseStore(path) as reopened:
+        assert [s.clause.boxes for s in reopened.clauses("plan")] == [(), (), (), ()]
+        reopened.put_document(dataclasses.replace(_scanned_document(), doc_id="scan"))
+        assert len(reopened.scanned_pages("scan")) == 2

@@ -30,8 +30,7 @@ PAGE_BREAK = "\f"  # put this in ``lines`` to force a new page
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
-def _lines_per_page() -> int:
-    _, height = A4
+def _lines_per_page(height: float = A4[1]) -> int:
     return int((height - MARGIN_TOP - 2 * FOOTER_Y) // LINE_HEIGHT)
 
 
@@ -67,19 +66,21 @@ def render_pdf(
     lines_per_page: int | None = None,
     chars_per_line: int | None = None,
     encrypt: str | None = None,
+    pagesize: tuple[float, float] = A4,
 ) -> bytes:
     """Render ``lines`` as a PDF (one text line per item) and return the bytes; also write ``path``.
 
     With ``chars_per_line`` the items are paragraphs, hard-wrapped to that width first.
     ``header`` is drawn at the top of every page, ``footer`` (formatted with the page number ``n``)
-    at the bottom; pass ``footer=""`` for none. ``encrypt`` sets a user password.
+    at the bottom; pass ``footer=""`` for none. ``encrypt`` sets a user password; ``pagesize`` is in
+    points (A5 makes a quicker scan to OCR).
     """
     if chars_per_line:
         lines = wrap(lines, chars_per_line)
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, encrypt=encrypt)
-    width, height = A4
-    for number, page_lines in enumerate(paginate(lines, lines_per_page), start=1):
+    pdf = canvas.Canvas(buffer, pagesize=pagesize, encrypt=encrypt)
+    width, height = pagesize
+    for number, page_lines in enumerate(paginate(lines, lines_per_page or _lines_per_page(height)), start=1):
         pdf.setFont(FONT, FONT_SIZE)
         if header:
             pdf.drawCentredString(width / 2, height - HEADER_Y_FROM_TOP, header)

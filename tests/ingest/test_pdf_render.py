@@ -6,7 +6,8 @@ import pytest
 from render import PAGE_BREAK, render_image_only_pdf, render_pdf
 
 from ingest.clean import clean_document
-from ingest.errors import CorruptFile, EncryptedPdf, NoTextLayer
+from ingest.errors import CorruptFile, EncryptedPdf, NoTextLayer, OcrFoundNoText
+from ingest.read_options import ReadOptions
 from ingest.readers import read_bytes, read_file
 
 HEADER = "测 试 省 人 民 政 府"
@@ -97,12 +98,22 @@ def test_encrypted_pdf(tmp_path):
     assert str(err.value) == "secret.pdf: the PDF is encrypted; save an unprotected copy and ingest that"
 
 
-def test_scanned_pdf_without_text_layer(tmp_path):
+def test_scanned_pdf_without_text_layer_and_ocr_off(tmp_path):
     path = tmp_path / "scan.pdf"
     render_image_only_pdf(path)
     with pytest.raises(NoTextLayer) as err:
+        read_file(path, ReadOptions(ocr="never"))
+    assert str(err.value) == (
+        "scan.pdf: the PDF has no text layer (a scan?); ingest it with --ocr auto to read it by OCR"
+    )
+
+
+def test_scan_of_pictures_without_text_is_one_clear_error(tmp_path):
+    path = tmp_path / "scan.pdf"
+    render_image_only_pdf(path)  # a rectangle and a circle: OCR runs and finds no text
+    with pytest.raises(OcrFoundNoText) as err:
         read_file(path)
-    assert str(err.value) == "scan.pdf: the PDF has no text layer (a scan?); run OCR first"
+    assert str(err.value) == "scan.pdf: the PDF is a scan and OCR found no text in it (1 page read)"
 
 
 @pytest.mark.parametrize("keep", [40, 400, 2000])

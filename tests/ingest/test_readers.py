@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import pytest
 from render import GOV_HTML, PNG_1X1, render_docx, render_pdf, render_zip
 
-from ingest.errors import CorruptFile, EmptyFile, UnsupportedFormat
+from ingest.errors import CorruptFile, EmptyFile, FileTooLarge, UnsupportedFormat
+from ingest.read_options import DEFAULT_LIMITS, ReadOptions
 from ingest.readers import read_bytes, read_file, sniff
 from ingest.readers.txt import decode
 
@@ -26,9 +28,9 @@ def test_sniff_by_content_not_extension(tmp_path):
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (PNG_1X1, "not a PDF, DOCX, HTML or text file"),
-        (render_zip(), "a zip archive but not a DOCX document"),
-        (bytes(range(256)) * 8, "binary content, not a PDF, DOCX, HTML or text file"),
+        (PNG_1X1, "not a PDF, OFD, Word (DOCX, DOC), WPS, RTF, HTML or text file"),
+        (render_zip(), "a zip archive but not a DOCX or OFD document"),
+        (bytes(range(256)) * 8, f"binary content, {UnsupportedFormat.reason}"),
     ],
 )
 def test_unsupported_formats(data, reason):
@@ -42,6 +44,18 @@ def test_empty_files(data):
     with pytest.raises(EmptyFile) as err:
         read_bytes(data, "empty.txt")
     assert str(err.value) == "empty.txt: the file is empty"
+
+
+def test_files_over_the_size_limit_are_refused_before_reading(tmp_path):
+    options = ReadOptions(limits=dataclasses.replace(DEFAULT_LIMITS, max_bytes=1000))
+    path = tmp_path / "big.txt"
+    path.write_bytes(TEXT.encode() * 20)
+    with pytest.raises(FileTooLarge) as err:
+        read_file(path, options)
+    size = len(TEXT.encode()) * 20
+    assert str(err.value) == f"big.txt: the file is larger than the limit ({size:,} bytes > 1,000 bytes)"
+    with pytest.raises(FileTooLarge):
+        read_bytes(TEXT.encode() * 20, "big.txt", options)
 
 
 def test_missing_file_is_one_line_error(tmp_path):

@@ -7,6 +7,7 @@ import streamlit as st
 from app.answer import AnswerHit
 from app.services import ServiceError
 from app.ui import format as fmt
+from app.ui import scans as scan_view
 from app.ui.common import documents_or_stop, knowledge_base
 
 EXAMPLE = "５G和千兆光网建设由哪些部门牵头？"
@@ -79,6 +80,24 @@ def show_citation(hit: AnswerHit) -> None:
     )
 
 
+def show_scan(hit: AnswerHit, *, folded: bool) -> None:
+    """Where a clause read by OCR is printed on the scan, so the reader can check the text against it."""
+    clause = clauses.get(hit.clause_id)
+    if clause is None or not clause.boxes:
+        return
+    scans = {s.number: s for s in kb.store.scanned_pages(hit.doc_id)}
+    label = "本条款来自扫描件（OCR识别）：查看原件位置"
+    with st.expander(label, icon=":material/document_scanner:") if folded else st.container():
+        for page, boxes in scan_view.boxes_by_page(clause.boxes).items():
+            image = kb.store.page_image(hit.doc_id, page)
+            scan = scans.get(page)
+            if scan is not None and scan.flagged:
+                st.warning(f"第{page}页的OCR结果可能有误（识别置信度{scan.confidence:.2f}，"
+                           f"扫描件噪点占比{scan.noise:.2%}）：请对照原件核对本条款。")
+            if image is not None:
+                st.image(scan_view.mark_boxes(image, boxes), caption=f"扫描件第{page}页，红框为本条款")
+
+
 def answer_card(hit: AnswerHit) -> None:
     with st.container(border=True):
         st.markdown(f"#### {fmt.headline(answer)}")
@@ -98,6 +117,7 @@ def answer_card(hit: AnswerHit) -> None:
             f"{fmt.source_label(hit.doc_title, hit.doc_number)}{page}"
         )
         st.markdown(clause_html(hit), unsafe_allow_html=True)
+        show_scan(hit, folded=True)
         st.caption("引用（点右上角按钮复制）")
         show_citation(hit)
 
@@ -116,4 +136,5 @@ for hit in others:
     with st.expander(f"{fmt.clause_label(hit.path, hit.heading)}　《{hit.doc_title}》"):
         st.markdown(fmt.roles_markdown(hit))
         st.markdown(clause_html(hit), unsafe_allow_html=True)
+        show_scan(hit, folded=False)  # already inside an expander, which Streamlit cannot nest
         show_citation(hit)

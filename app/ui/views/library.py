@@ -7,7 +7,9 @@ import streamlit as st
 
 from app.services import MAX_UPLOAD_BYTES, ServiceError
 from app.ui import format as fmt
+from app.ui import scans as scan_view
 from app.ui.common import csv_download, knowledge_base
+from ingest.read_options import DEFAULT_OCR_SETTINGS
 
 STATUS_TEXT = {"added": "已导入", "replaced": "已更新", "unchanged": "内容未变，无需重复导入"}
 
@@ -17,37 +19,43 @@ st.title("文件库")
 documents = kb.documents()
 if documents:
     st.caption(f"共 {len(documents)} 份文件，{sum(d.clauses for d in documents)} 个条款。")
-    frame = pd.DataFrame(fmt.document_rows(documents))
+    floor = DEFAULT_OCR_SETTINGS.confidence_floor
+    notes = {d.doc_id: scan_view.ocr_note(kb.store.scanned_pages(d.doc_id), floor) for d in documents}
+    frame = pd.DataFrame(fmt.document_rows(documents, notes))
     st.dataframe(frame, hide_index=True, width="stretch")
     csv_download(frame, "文件库.csv", key="library_csv")
 else:
-    st.info("还没有文件。请在下方上传政策文件（PDF、Word、网页或文本）。")
+    st.info("还没有文件。请在下方上传政策文件（PDF、OFD、Word、WPS、网页或文本）。")
 
 st.subheader("上传文件")
 st.caption(
-    f"支持 PDF（需有文字层）、Word（DOCX）、网页（HTML）和文本（TXT），"
-    f"每个文件不超过 {MAX_UPLOAD_BYTES // 2**20} MB，可一次选择多个。"
+    "支持 PDF（扫描件自动OCR识别，每页约需数秒）、OFD、Word（DOCX、DOC）、WPS、RTF、"
+    f"网页（HTML）和文本（TXT），每个文件不超过 {MAX_UPLOAD_BYTES // 2**20} MB，可一次选择多个。"
     "某个文件导入失败时会说明原因，其他文件和已有文件不受影响。"
 )
 with st.form("upload_form", clear_on_submit=True):
     uploads = st.file_uploader(
-        "选择文件（可多选）", accept_multiple_files=True, type=["pdf", "docx", "html", "htm", "txt"]
+        "选择文件（可多选）",
+        accept_multiple_files=True,
+        type=["pdf", "ofd", "docx", "doc", "wps", "rtf", "html", "htm", "txt"],
     )
     submitted = st.form_submit_button("导入", type="primary", icon=":material/upload:")
 
 
-def import_one(name: str, data: bytes) -> tuple[bool, str]:
-    """(ok, message) for one uploaded file; a failure never touches the other files or the library."""
+def import_one(name: str, data: bytes, progress) -> tuple[str, str]:  # progress: services.Progress
+    """(level, message) for one uploaded file; a failure never touches the other files or the library.
+    The level is success, warning (OCR'd pages to check) or error."""
     try:
-        outcome = kb.ingest_upload(name, data)
+        outcome = kb.ingest_upload(name, data, progress)
     except ServiceError as exc:
-        return False, f"{name}：未导入。{exc}"
+        return "error", f"{name}：未导入。{exc}"
     if outcome.status == "failed":
-        return False, f"{name}：未导入。{outcome.error}"
+        return "error", f"{name}：未导入。{outcome.error}"
     note = f"（{outcome.note}）" if outcome.note else ""
-    return True, (
+    scanned = scan_view.ocr_note(outcome.scans, DEFAULT_OCR_SETTINGS.confidence_floor)
+    return ("warning" if outcome.review_pages else "success"), (
         f"{name}：{STATUS_TEXT.get(outcome.status, outcome.status)}，"
-        f"{outcome.clauses} 个条款，{outcome.attributions} 处分工。{note}"
+        f"{outcome.clauses} 个条款，{outcome.attributions} 处分工。{note}{scanned}"
     )
 
 
@@ -55,14 +63,20 @@ if submitted and uploads:
     progress = st.progress(0.0, text="正在导入……")
     results = []
     for done, upload in enumerate(uploads):
-        progress.progress(done / len(uploads), text=f"正在导入 {upload.name}（{done + 1}/{len(uploads)}）")
-        results.append(import_one(upload.name, upload.getvalue()))
+        label = f"正在导入 {upload.name}（{done + 1}/{len(uploads)}）"
+        progress.progress(done / len(uploads), text=label)
+
+        def ocr_page(_stage: str, page: int, pages: int, done: int = done, label: str = label) -> None:
+            progress.progress((done + page / max(pages, 1)) / len(uploads),
+                              text=f"{label}：扫描件OCR识别第 {min(page + 1, pages)}/{pages} 页")
+
+        results.append(import_one(upload.name, upload.getvalue(), ocr_page))
     # Rerun so the table above shows the new documents; the per-file results survive in the session.
     st.session_state["library_messages"] = results
     st.rerun()
 
-for ok, message in st.session_state.pop("library_messages", []):  # shown once, after the rerun
-    (st.success if ok else st.error)(message)
+for level, message in st.session_state.pop("library_messages", []):  # shown once, after the rerun
+    getattr(st, level)(message)
 
 if documents:
     st.subheader("删除文件")
@@ -87,7 +101,7 @@ if documents:
                 st.error(f"删除失败：{exc}")
             else:
                 st.session_state.pop("confirm_remove")
-                st.session_state["library_messages"] = [(True, f"已删除《{titles[doomed]}》。")]
+                st.session_state["library_messages"] = [("success", f"已删除《{titles[doomed]}》。")]
                 st.rerun()
         if no.button("取消", key="remove_no"):
             st.session_state.pop("confirm_remove")
