@@ -247,14 +247,15 @@ class KnowledgeBase:
         )
 
     def _stored_outcome(self, name: str, data: bytes) -> IngestOutcome | None:
-        """"unchanged" when the store holds this very file under its id (same content hash), else None."""
+        """Outcome "unchanged" when the store holds this file under its id (same content hash), else None."""
         doc_id = _pipeline().doc_id_for(name)
         digest = hashlib.sha256(data).hexdigest()
         for d in self.store.documents():
             if d.doc_id == doc_id and d.content_hash == digest:
                 scans = tuple(self.store.scanned_pages(doc_id))
-                return IngestOutcome(d.source, "unchanged", doc_id, d.clause_count, d.attribution_count, None,
-                                     scans=scans)
+                return IngestOutcome(
+                    d.source, "unchanged", doc_id, d.clause_count, d.attribution_count, None, scans=scans
+                )
         return None
 
     def ingest_upload(

@@ -75,8 +75,13 @@ def comparable(text: str) -> str:
 
 def clause_view(document) -> list[tuple]:
     return [
-        (fold(c.path), fold(c.heading), tuple(d.canonical for d in c.departments("lead")),
-         tuple(d.canonical for d in c.departments("cooperate")), c.generic)
+        (
+            fold(c.path),
+            fold(c.heading),
+            tuple(d.canonical for d in c.departments("lead")),
+            tuple(d.canonical for d in c.departments("cooperate")),
+            c.generic,
+        )
         for c in document.clauses
     ]
 

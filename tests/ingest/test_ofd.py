@@ -83,8 +83,8 @@ APPENDIX_LINES = [
 
 
 def test_a_document_with_an_appendix():
-    """A 印发 notice, the plan, and its 附件 on a page of its own: the clauses are the plan's, the
-    appendix stays in the text on its page (the segmenter ends the clause tree at 附件), as for a PDF."""
+    """A 印发 notice, the plan, and its 附件 on a page of its own: the appendix's items are clauses
+    under 附件 on their page, as for a PDF."""
     from_pdf = parse_bytes(render_pdf(APPENDIX_LINES, header=HEADER), "notice.pdf")
     from_ofd = parse_bytes(render_ofd(APPENDIX_LINES, header=HEADER, mode="split"), "notice.ofd")
     assert clause_view(from_ofd) == clause_view(from_pdf)
@@ -94,7 +94,12 @@ def test_a_document_with_an_appendix():
         "一、": (2, []),
         "一、（一）": (2, ["省通信管理局", "省工业和信息化厅"]),
         "一、（二）": (2, ["省发展改革委"]),
+        "附件": (3, []),
+        "附件 1．": (3, ["省大数据局"]),
+        "附件 2．": (3, []),
     }
+    second = next(c for c in from_ofd.clauses if c.path == "附件 2．")
+    assert [d.canonical for d in second.departments("responsible")] == ["省工业和信息化厅"]
     appendix = from_ofd.clean.text.index("附件\n测试方案重点任务分工")
     assert from_ofd.clean.page_at(appendix) == 3
     assert from_ofd.clean.text.endswith("2．推动产业升级。（省工业和信息化厅负责）")

@@ -92,8 +92,10 @@ def show_scan(hit: AnswerHit, *, folded: bool) -> None:
             image = kb.store.page_image(hit.doc_id, page)
             scan = scans.get(page)
             if scan is not None and scan.flagged:
-                st.warning(f"第{page}页的OCR结果可能有误（识别置信度{scan.confidence:.2f}，"
-                           f"扫描件噪点占比{scan.noise:.2%}）：请对照原件核对本条款。")
+                st.warning(
+                    f"第{page}页的OCR结果可能有误（识别置信度{scan.confidence:.2f}，"
+                    f"扫描件噪点占比{scan.noise:.2%}）：请对照原件核对本条款。"
+                )
             if image is not None:
                 st.image(scan_view.mark_boxes(image, boxes), caption=f"扫描件第{page}页，红框为本条款")
 

@@ -67,8 +67,10 @@ if submitted and uploads:
         progress.progress(done / len(uploads), text=label)
 
         def ocr_page(_stage: str, page: int, pages: int, done: int = done, label: str = label) -> None:
-            progress.progress((done + page / max(pages, 1)) / len(uploads),
-                              text=f"{label}：扫描件OCR识别第 {min(page + 1, pages)}/{pages} 页")
+            progress.progress(
+                (done + page / max(pages, 1)) / len(uploads),
+                text=f"{label}：扫描件OCR识别第 {min(page + 1, pages)}/{pages} 页",
+            )
 
         results.append(import_one(upload.name, upload.getvalue(), ocr_page))
     # Rerun so the table above shows the new documents; the per-file results survive in the session.
