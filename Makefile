@@ -26,10 +26,11 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)  # the embedding graph is built once into data/models, beside the index
 	POLICYKB_MODEL_CACHE=$(CURDIR)/data/models $(BIN)/policykb serve --index $(INDEX) --corpus corpus --port $(PORT)
 
+# One worker per core, whole files per worker so a module's fixture is built once.
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python tests/system_setup.py
-	$(BIN)/python -m pytest -ra
+	$(BIN)/python -m pytest -ra -n auto --dist loadfile
 
 eval: $(STAMP)
 	$(BIN)/policykb ingest corpus --index $(INDEX)

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
+from char_embedder import CharEmbedder
 from conftest import ROOT
 
 from app.services import KnowledgeBase
@@ -24,7 +25,8 @@ ROLES = ("lead", "cooperate", "responsible")
 def corpus_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
     if not SHARED_CORPUS.is_dir():
         pytest.skip(f"{SHARED_CORPUS} is absent: attribution styles across documents not checked")
-    kb = KnowledgeBase.open(tmp_path_factory.mktemp("corpus-index"))
+    # The subject is attribution styles, not the model: each question names its clause's heading.
+    kb = KnowledgeBase.open(tmp_path_factory.mktemp("corpus-index"), embedder_factory=CharEmbedder)
     outcomes = kb.ingest([SHARED_CORPUS])
     assert [o.source for o in outcomes if o.status != "added"] == []
     yield kb
