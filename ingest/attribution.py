@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 from ingest.departments import canonical, is_known
 from ingest.model import Attribution, Department, Unparsed
-from ingest.prose import Assignment, ProseReader
+from ingest.numbering import match_number
+from ingest.prose import Assignment, ProseReader, opens_with_duty, reports_news
 from ingest.roles import (
     ROLE_NAMES,
     has_role_word,
@@ -45,6 +46,11 @@ _OPEN, _CLOSE = "（(", "）)"
 _LINE = re.compile(r"[^\n]+")
 # A bare list of units is an attribution only where a trailing note stands: before these or at the end.
 _TRAILING = "。；;，,\n"
+# A line that is only a short name before the bracket (脉脉（北京市淘天下科技有限公司）, a product and
+# its maker in ds_central_088 of the tune gold) is glossed by it, not given a task; a short line that
+# opens with a duty verb (完善数据目录（信息中心）) is a task.
+GLOSSED_NAME_CHARS = 12
+_SENTENCE_MARK = re.compile(r"[，,。；;：:、！？]")
 Runs = list[tuple[str, list[str]]]  # (role, unit names) in printed order
 
 
@@ -131,14 +137,17 @@ class Tagger:
 
     text: str
     defined: Mapping[str, str] = field(default_factory=dict)
+    reads_duties: bool = True  # false for a news report: its sentences assign nothing
 
     @classmethod
-    def for_document(cls, text: str, issuer: str = "") -> Tagger:
-        """The tagger of one document; ``issuer`` is what its 我部 / 我委 stand for."""
-        return cls(text, {**dict.fromkeys(self_references(), issuer), **defined_names(text)})
+    def for_document(cls, text: str, issuer: str = "", *, numbered: bool = True) -> Tagger:
+        """The tagger of one document; ``issuer`` is what its 我部 / 我委 stand for; a text with no
+        numbered clauses (``numbered`` false) that opens as a news report has no prose duties."""
+        defined = {**dict.fromkeys(self_references(), issuer), **defined_names(text)}
+        return cls(text, defined, reads_duties=numbered or not reports_news(text))
 
     def __post_init__(self) -> None:
-        self.prose = ProseReader(self.text, self.defined)
+        self.prose = ProseReader(self.text, self.defined, self.reads_duties)
 
     # -- names ----------------------------------------------------------------------------------
 
@@ -256,7 +265,16 @@ class Tagger:
         before = re.split(
             r"[，,。；;：:、\s“”《》（）()]", self.text[max(0, carrier.start - 20) : carrier.start]
         )[-1]
-        return not any(looks_like_unit(before[i:]) for i in range(len(before)))
+        return not any(looks_like_unit(before[i:]) for i in range(len(before))) and not self._glosses(carrier)
+
+    def _glosses(self, carrier: _Carrier) -> bool:
+        line = self.text[self.text.rfind("\n", 0, carrier.start) + 1 : carrier.start].strip()
+        return (
+            0 < len(line) <= GLOSSED_NAME_CHARS
+            and not _SENTENCE_MARK.search(line)
+            and match_number(line) is None
+            and not opens_with_duty(line)
+        )
 
     def _from_assignment(self, found: Assignment, carrier: str, span: tuple[int, int]) -> Attribution:
         roles = {role: list(getattr(found, role)) for role in (*ROLE_NAMES, "generic")}

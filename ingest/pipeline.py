@@ -70,7 +70,8 @@ def parse_raw(raw: RawDocument, content_hash: str) -> ParsedDocument:
         raise NoClauses(raw.source)
     convention_at = first_listed_lead_at(clean.text)
     meta = extract_meta(raw, clean)
-    tagger = Tagger.for_document(clean.text, meta.issuer)
+    numbered = any(c.path for c in tree.clauses)
+    tagger = Tagger.for_document(clean.text, meta.issuer, numbered=numbered)
     return ParsedDocument(
         doc_id=doc_id_for(raw.source),
         source=raw.source,

@@ -114,12 +114,24 @@ def _lexicon() -> _Lexicon:
     )
 
 
+def opens_with_duty(text: str) -> bool:
+    """The text starts with a duty verb (完善…, 推进…): a task, not a name."""
+    return re.match(_alternation(grammar().prose["duty_verbs"]), text) is not None
+
+
+def reports_news(text: str) -> bool:
+    """The text opens as a news report does (a dateline, then the event), see ``news_opening``."""
+    return re.match(grammar().prose["news_opening"], text) is not None
+
+
 @dataclass
 class ProseReader:
-    """Reads the assignments of one document's text; ``defined`` are the short names it defines."""
+    """Reads the assignments of one document's text; ``defined`` are the short names it defines;
+    a news report (``reads_duties`` false) assigns nothing."""
 
     text: str
     defined: Mapping[str, str] = field(default_factory=dict)
+    reads_duties: bool = True
 
     def __post_init__(self) -> None:
         self.folded = fold_width(self.text)
@@ -130,6 +142,8 @@ class ProseReader:
         already read as brackets or labels) are not read again; where there are any, the bodies the
         text sets up (成立X，负责…) are the carriers' concern, not assignments of their own."""
         out: list[Assignment] = []
+        if not self.reads_duties:
+            return out
         for sentence_start, sentence_end in self._sentences(start, end):
             out += self._sentence(sentence_start, sentence_end, skip, bodies=not skip)
         return out
@@ -250,7 +264,7 @@ class ProseReader:
         """由X… anywhere in the sub-clause (本办法由X负责解释, 评价机构由X负责遴选)."""
         agent = _lexicon().agent
         for match in agent.finditer(self.folded, pos, stop):
-            found = self._subject(match.end(), stop)
+            found = self._subject(match.end(), stop, agent=True)
             if found:
                 return found
         return None
@@ -276,8 +290,9 @@ class ProseReader:
 
     # -- subjects -------------------------------------------------------------------------------
 
-    def _subject(self, pos: int, end: int) -> tuple[list[str], int] | None:
-        """A subject at ``pos`` (after an opener such as 同时，) that clearly names a unit."""
+    def _subject(self, pos: int, end: int, agent: bool = False) -> tuple[list[str], int] | None:
+        """A subject at ``pos`` (after an opener such as 同时，) that clearly names a unit; after 由
+        (``agent``) a name of a weak ending acts too (由中国信息通信研究院提供)."""
         lex = _lexicon()
         for skip in (lex.opener, lex.time_opener):
             opener = skip.match(self.folded, pos, end)
@@ -289,7 +304,7 @@ class ProseReader:
             return None
         names, after = found
         weak = [n for n in names if not is_generic(n) and not self._listed(n) and not has_strong_ending(n)]
-        if weak and not lex.strong_follower.match(self.folded, after, end):
+        if weak and not agent and not lex.strong_follower.match(self.folded, after, end):
             return None  # "省重点实验室建设布局更加合理": a facility, not an actor
         return [without_definition(n) for n in names], after
 
@@ -303,7 +318,21 @@ class ProseReader:
 
     def _all_clear(self, names: list[str]) -> bool:
         named = [n for n in names if not is_generic(n)]
-        return bool(named) and all(self._listed(n) or is_clearly_named(n) or self._ministry(n) for n in named)
+        return bool(named) and all(self._clear(n) or self._inside(n) for n in named)
+
+    def _clear(self, name: str) -> bool:
+        return self._listed(name) or is_clearly_named(name) or self._ministry(name)
+
+    def _inside(self, name: str) -> bool:
+        """教育部办公厅, 交通运输部综合规划司: a unit inside one the alias table or the document knows, or
+        that opens with its level or place (a ministry's shape alone is too weak to split a name on)."""
+        key = normalise(without_definition(name))
+        return any(
+            has_strong_ending(key[:cut])
+            and (self._listed(key[:cut]) or is_clearly_named(key[:cut]))
+            and looks_like_unit(key[cut:])
+            for cut in range(2, len(key) - 1)
+        )
 
     def _ministry(self, name: str) -> bool:
         """国土资源部: a ministry the alias table lacks, unless the "name" is a verb and its object
@@ -402,7 +431,10 @@ class ProseReader:
         if lex.report.match(self.folded, pos, limit):
             return None  # X、Y联合印发《…》: a document published, not a task given
         head = lex.modals.match(self.folded, pos, limit).end()
-        if lex.lead_word.match(self.folded, head, limit) or lex.with_word.match(self.folded, head, limit):
+        with_word = lex.with_word.match(self.folded, head, limit)
+        if with_word and not self._names_partner(with_word.end(), limit):
+            return "responsible"  # X、Y联合组织…: jointly, no partner named, so no lead distinguished
+        if lex.lead_word.match(self.folded, head, limit) or with_word:
             return "lead"
         if self._framed_partners(head, limit):
             return "lead"
@@ -422,6 +454,10 @@ class ProseReader:
             return partners[0]
         generic = self._generic_tail(found.end(), limit)
         return [generic[0]] if generic else []
+
+    def _names_partner(self, pos: int, limit: int) -> bool:
+        """A unit's name or a collective phrase (有关部门) starts at ``pos``, not a verb (联合组织)."""
+        return bool(self._name_ends(pos, limit) or self._generic_tail(pos, limit))
 
     def _framed_partners(self, pos: int, limit: int) -> list[str]:
         """与Y一起 / 与Y共同 at ``pos``: the units Y, when they are a list of units."""

@@ -194,7 +194,10 @@ def is_clearly_named(name: str) -> bool:
 def is_ministry_shaped(name: str) -> bool:
     """国土资源部, 信息产业部: a short name ending like a ministry or commission (callers exclude verbs)."""
     key, s = core_name(name), shapes()
-    return looks_like_unit(key) and len(key) <= s.ministry_max_chars and key.endswith(s.ministry_endings)
+    if not looks_like_unit(key) or len(key) > s.ministry_max_chars or not key.endswith(s.ministry_endings):
+        return False
+    ending = max((e for e in s.ministry_endings if key.endswith(e)), key=len)
+    return key[-len(ending) - 1] not in _CONJUNCTIONS  # 行业标准和部: a list ending in a bare 部
 
 
 def self_references() -> frozenset[str]:

@@ -232,6 +232,10 @@ def test_bare_trailing_list_of_units() -> None:
     assert ([d.printed for d in found.responsible], found.generic) == (["信息中心", "规划处"], ("各区县",))
     note = "报送国家发展改革委（产业发展司）。"  # a bracket naming the office of the unit before it
     assert find_attributions(note, 0, len(note)) == ()
+    gloss = "一、稳就业类\n脉脉（北京市淘天下科技有限公司）\n脉脉企业号；\n"  # a product and its maker
+    assert find_attributions(gloss, 0, len(gloss)) == ()
+    item = "一、稳就业类\n完善数据目录（信息中心、规划处）\n"  # a line that is a task, not a name
+    assert [d.printed for d in find_attributions(item, 0, len(item))[0].responsible] == ["信息中心", "规划处"]
 
 
 def test_each_sentence_keeps_its_own_attribution() -> None:

@@ -31,6 +31,7 @@ from ingest.numbering import chinese_numeral, fold_width, match_number
         ("一．总体要求", "chinese", 1),
         ("第三项　审核", "numbered_item", 3),
         ("第十条\u2002对通过审核的申报主体", "article", 10),  # an en space after the number
+        ("第一条工业和信息化部大力推动应用软件发展", "article", 1),  # no space at all
     ],
 )
 def test_styles(line: str, name: str, value: int) -> None:
@@ -57,6 +58,8 @@ def test_invisible_character_after_number(invisible: str) -> None:
         "一、二、三产业融通发展",  # an enumeration, not a heading
         "（２０２３－２０２５年）",  # a bracketed period
         "第十四条规定的材料",  # an article reference without the heading space
+        "第五条所称企业",
+        "第二条第一款",
         "一、",  # a number with no words
         "形成1－2个产值百亿元以上",  # not at the start
     ],

@@ -103,3 +103,11 @@ def test_parse_file(tmp_path: Path) -> None:
     doc = parse_file(path)
     assert doc.source == "计划.txt" and doc.doc_id == "计划"
     assert len(doc.clauses) == 4
+
+
+def test_a_news_report_without_numbers_has_no_attributions_and_a_notice_keeps_them() -> None:
+    news = "2017年6月6日，联盟筹备会在北京召开。\n工业和信息化部装备工业司要做好联盟筹备工作。\n"
+    notice = "关于做好联盟筹备工作的通知\n工业和信息化部装备工业司要做好联盟筹备工作。\n"
+    assert [c.attributions for c in parse_bytes(news.encode(), "news.txt").clauses] == [()]
+    (clause,) = parse_bytes(notice.encode(), "notice.txt").clauses
+    assert [d.printed for d in clause.departments("responsible")] == ["工业和信息化部装备工业司"]
