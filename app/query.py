@@ -31,6 +31,8 @@ MAX_QUESTION_CHARS = 500
 INTENTS = ("lead", "cooperate", "dept", "target", "search")
 # A unit is a document's issuer when a document type follows within this many characters.
 ISSUER_TITLE_CHARS = 16
+# Words that may qualify a task noun after 哪些 (哪些重点任务, 哪些方面的工作).
+TASK_NOUN_GAP = 6
 # A name without its 省/市 prefix is matched only from this length on (科技厅, not 科技).
 MIN_SHORT_NAME_CHARS = 3
 # Abbreviations of department names (省经信厅, 发改委) are this long.
@@ -130,8 +132,11 @@ def compile_grammar(data: Mapping) -> Grammar:
         lead_verbs=tuple(roles["lead"]),
         cooperate_verbs=tuple(roles["cooperate"]),
         agent=re.compile(f"{phrase}|{role_noun}"),
+        # 哪些 asks for the unit's work when a task noun follows (a few words may qualify it: 哪些重点
+        # 任务) or nothing does; 哪些方面的标准 asks about the content of a clause.
         task=re.compile(
-            f"(?:{_alt(task['wh'])})(?:{_alt(task['nouns'])})?|(?:{role_words})的(?:{_alt(task['nouns'])})"
+            f"(?:{_alt(task['wh'])})(?:.{{0,{TASK_NOUN_GAP}}}?(?:{_alt(task['nouns'])})|(?=[?？。!！\\s]*$))"
+            f"|(?:{role_words})的(?:{_alt(task['nouns'])})"
         ),
         target_cues=tuple(sorted(data["target"]["cues"], key=len, reverse=True)),
         year=re.compile(data["target"]["year_pattern"]),

@@ -133,6 +133,10 @@ def test_strip_scaffolding_keeps_content_words() -> None:
         ("省商务厅和省财政厅共同牵头的任务有哪些？", "dept", ("lead",)),
         ("蓝色海湾整治行动的牵头部门", "lead", ("lead", "responsible")),
         ("商务厅配合哪些任务？", "dept", ("cooperate",)),
+        ("省商务厅配合了哪些重点任务？", "dept", ("cooperate",)),  # a qualified task noun
+        ("省商务厅牵头哪些？", "dept", ("lead",)),  # nothing after 哪些: the unit's work
+        # 哪些 + a noun that is no task: the question asks what a clause says, with its department
+        ("省商务厅要加快推动冷链物流哪些方面的标准制定？", "search", ()),
     ],
 )
 def test_role_words_and_role_nouns(lexicon: Lexicon, question: str, intent: str, roles: tuple) -> None:
