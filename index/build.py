@@ -25,8 +25,8 @@ import numpy as np
 
 from .cache import EmbeddingCache, embed_passages_cached
 from .embed import Embedder, backend_of
+from .engine import DEFAULT_ENGINE, EngineChoice
 from .keyword import BM25Index, BM25Params
-from .milvus import DEFAULT_ENGINE, EngineChoice
 from .store import ClauseStore
 from .tokenize import ClauseTokenizer, user_words_from_store
 from .vectors import VectorIndex

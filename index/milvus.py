@@ -27,11 +27,10 @@ from typing import Any
 
 import numpy as np
 
+from .engine import DEFAULT_ENGINE, ENGINES, EngineChoice  # noqa: F401  (re-exported)
 from .errors import IndexMissing, SearchIndexError
 from .tokenize import fold, load_stopwords
 
-ENGINES = ("local", "milvus")
-DEFAULT_ENGINE = "local"
 TOKEN_ENV = "POLICYKB_MILVUS_TOKEN"
 LITE_FILE = "milvus.db"  # the default URI of --engine milvus: a Milvus Lite file beside the store
 ROLE_FIELDS = {"lead": "lead", "cooperate": "cooperate", "responsible": "responsible"}
@@ -55,18 +54,6 @@ def _quiet_logs() -> None:
 
 class MilvusUnavailable(SearchIndexError):
     """Milvus cannot be reached, or refused an operation."""
-
-
-@dataclass(frozen=True)
-class EngineChoice:
-    """Which search engine an index is built on; ``uri`` only for milvus (None: ``DIR/milvus.db``)."""
-
-    name: str = DEFAULT_ENGINE
-    uri: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.name not in ENGINES:
-            raise ValueError(f"unknown search engine {self.name!r}: choose {' or '.join(ENGINES)}")
 
 
 def is_server(uri: str) -> bool:

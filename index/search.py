@@ -22,10 +22,11 @@ from .build import (
     fusion_settings,
 )
 from .embed import Embedder, make_embedder
+from .engine import EngineChoice
 from .errors import IndexCorrupt, IndexMissing, IndexStale, ModelMismatch, SearchIndexError
 from .fusion import reciprocal_rank_fusion
 from .keyword import BM25Index
-from .milvus import MilvusEngine, filter_expr, resolve_uri
+from .milvus import MilvusEngine, filter_expr, recorded_uri, resolve_uri
 from .store import ClauseStore, StoredClause
 from .tokenize import ClauseTokenizer, tokenizer_fingerprint
 from .vectors import VectorIndex
@@ -233,9 +234,23 @@ def recorded_embedding(index_dir: str | Path) -> tuple[str, str | None] | None:
     return str(embedding["backend"]), embedding.get("model")  # type: ignore[return-value]
 
 
-def check_index(index_dir: str | Path, embedder: Embedder) -> None:
-    """Raise what ``Searcher.open`` would, without loading anything heavy (params and store only)."""
-    _check(Path(index_dir), embedder, allow_stale=False)
+def check_index(index_dir: str | Path, embedder: Embedder, engine: EngineChoice | None = None) -> None:
+    """Raise what ``Searcher.open`` would, without loading anything heavy (params and store; for a
+    milvus index, that its collection is there). ``engine``: the index must be built on it too."""
+    index_dir = Path(index_dir)
+    _, params, _, _ = _check(index_dir, embedder, allow_stale=False)
+    recorded = params.get("engine")
+    recorded = recorded if isinstance(recorded, dict) else {"name": "local"}
+    if engine is not None:
+        wanted = {"name": engine.name}
+        built = {"name": recorded.get("name")}
+        if engine.name == "milvus":
+            wanted["uri"] = recorded_uri(engine.uri, index_dir)
+            built["uri"] = recorded.get("uri")
+        if wanted != built:
+            raise IndexStale(f"the index in {index_dir} is built on {built}, not {wanted}: {_REBUILD}")
+    if recorded.get("name") == "milvus":
+        MilvusEngine.open(resolve_uri(str(recorded["uri"]), index_dir), str(recorded["alias"])).close()
 
 
 def _check(
