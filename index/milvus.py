@@ -43,7 +43,6 @@ HNSW = {"M": 16, "efConstruction": 200}
 MIN_EF = 200  # HNSW search breadth: at the index sizes of one knowledge base, near exact
 
 
-
 def _quiet_logs() -> None:
     """pymilvus logs every failed RPC at ERROR with its traceback before raising; the exception is
     reported as one line by the caller, so the log would only repeat it as noise. Called after
@@ -315,12 +314,21 @@ class MilvusEngine:
     @classmethod
     def open(cls, uri: str, alias: str) -> MilvusEngine:
         client = connect(uri)
-        if aliased_collection(client, alias) is None:
+        collection = aliased_collection(client, alias)
+        if collection is None:
             client.close()
             raise IndexMissing(
                 f"the Milvus collection {alias} is missing at {uri}: rebuild it with"
                 " `policykb ingest … --engine milvus`"
             )
+        try:
+            # Milvus Lite opens every collection released; on a server this is a no-op when loaded.
+            client.load_collection(collection)
+        except Exception as exc:
+            client.close()
+            raise MilvusUnavailable(
+                f"cannot load the Milvus collection {alias} at {uri}: {_one_line(exc)}"
+            ) from exc
         return cls(client, alias, uri)
 
     def keyword(self, query: str, k: int, expr: str | None) -> list[int]:
