@@ -9,6 +9,7 @@ BM25 and faiss are rebuilt (seconds) so they never drift from the store.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import multiprocessing
@@ -100,7 +101,10 @@ def build_indexes(
     """Build the search index of the store in ``index_dir`` on ``engine`` (default: the engine the
     current index was built on, else local). The store is only read."""
     index_dir = Path(index_dir)
-    engine = engine or recorded_engine(index_dir) or EngineChoice()
+    before = recorded_engine(index_dir)
+    link = index_dir / SEARCH_LINK
+    old_engine = (read_params(link.resolve()) or {}).get("engine") if link.exists() else None
+    engine = engine or before or EngineChoice()
     started = time.perf_counter()
     work = index_dir / f"{SEARCH_LINK}.{uuid.uuid4().hex[:12]}"
     work.mkdir(parents=True)
@@ -135,8 +139,28 @@ def build_indexes(
             cache.close()
     if milvus_commit is not None:
         milvus_commit(True)  # readers now see the new collection: drop the old one
+    elif before is not None and before.name != DEFAULT_ENGINE:
+        _drop_milvus_index(before, old_engine)  # moved back to local: the collection is orphaned
     seconds = time.perf_counter() - started
     return BuildReport(work, total, len(doc_ids), embedded, total - embedded, kind, revision, seconds)
+
+
+def _drop_milvus_index(before: EngineChoice, recorded: object) -> None:
+    """Best effort: Milvus may be gone by now, and a leftover collection is never searched."""
+    from .milvus import MilvusUnavailable, connect, drop_quietly
+
+    if not isinstance(recorded, dict) or before.uri is None:
+        return
+    try:
+        client = connect(before.uri)
+    except MilvusUnavailable:
+        return
+    try:
+        with contextlib.suppress(Exception):
+            client.drop_alias(str(recorded.get("alias")))
+        drop_quietly(client, str(recorded.get("collection")))
+    finally:
+        client.close()
 
 
 def read_params(folder: Path) -> dict[str, object] | None:

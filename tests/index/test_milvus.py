@@ -205,3 +205,16 @@ def test_a_real_server_round_trip(tmp_path: Path, milvus_server_uri: str) -> Non
     searcher = Searcher.open(folder, HashEmbedder())
     assert [h.clause_id for h in searcher.keyword("雁阵形产业集群", 1, "plan")] == [2]
     assert np.isfinite([h.score for h in searcher.hybrid("雁阵形产业集群", 3)]).all()
+
+
+def test_back_to_local_drops_the_collection(tmp_path: Path, milvus_uri: str) -> None:
+    folder = _store(tmp_path / "kb")
+    build_indexes(folder, HashEmbedder(), engine=EngineChoice("milvus", milvus_uri))
+    engine = json.loads((folder / SEARCH_LINK / "params.json").read_text(encoding="utf-8"))["engine"]
+    build_indexes(folder, HashEmbedder(), engine=EngineChoice("local"))
+    assert Searcher.open(folder, HashEmbedder()).engine == "local"
+    client = connect(milvus_uri)
+    try:
+        assert [c for c in client.list_collections() if c.startswith(engine["alias"])] == []
+    finally:
+        client.close()
