@@ -63,7 +63,9 @@ def indexes(tmp_path_factory: pytest.TempPathFactory, milvus_uri: str) -> tuple[
     root = tmp_path_factory.mktemp("engines")
     local_dir, milvus_dir = _store(root / "local"), _store(root / "milvus")
     build_indexes(local_dir, HashEmbedder())
-    build_indexes(milvus_dir, HashEmbedder(), engine=EngineChoice("milvus", milvus_uri))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("POLICYKB_MILVUS_TOKEN", "s3cret-token")  # must not end up in params.json
+        build_indexes(milvus_dir, HashEmbedder(), engine=EngineChoice("milvus", milvus_uri))
     return Searcher.open(local_dir, HashEmbedder()), Searcher.open(milvus_dir, HashEmbedder()), milvus_uri
 
 
@@ -71,20 +73,16 @@ def _ids(results: list) -> list[tuple[int, str]]:  # type: ignore[type-arg]
     return [(r.stored.clause_id, r.stored.doc_id) for r in results]
 
 
-def test_params_record_the_engine_not_the_token(
-    tmp_path: Path, milvus_uri: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("POLICYKB_MILVUS_TOKEN", "s3cret-token")
-    folder = _store(tmp_path / "kb")
-    build_indexes(folder, HashEmbedder(), engine=EngineChoice("milvus", milvus_uri))
-    text = (folder / SEARCH_LINK / "params.json").read_text(encoding="utf-8")
+def test_params_record_the_engine_not_the_token(indexes: tuple[Searcher, Searcher, str]) -> None:
+    _, milvus, uri = indexes
+    text = (milvus.index_dir / SEARCH_LINK / "params.json").read_text(encoding="utf-8")
     params = json.loads(text)
     assert "s3cret" not in text
     assert params["engine"]["name"] == "milvus"
-    assert params["engine"]["uri"] == milvus_uri
+    assert params["engine"]["uri"] == uri
     assert params["engine"]["collection"].startswith(params["engine"]["alias"] + "_")
     assert params["vectors"] == "milvus-hnsw"
-    assert Searcher.open(folder, HashEmbedder()).engine == "milvus"
+    assert milvus.engine == "milvus"
 
 
 def test_both_engines_rank_the_same(indexes: tuple[Searcher, Searcher, str]) -> None:
@@ -118,50 +116,49 @@ def test_filters_run_inside_milvus(indexes: tuple[Searcher, Searcher, str]) -> N
     assert milvus.keyword("建设", 5, "no-such-doc") == []
 
 
-def test_a_rebuild_switches_the_alias_and_drops_the_old_collection(tmp_path: Path, milvus_uri: str) -> None:
+class FailingEmbedder(HashEmbedder):
+    def embed_passages(self, texts):  # type: ignore[no-untyped-def]
+        raise RuntimeError("embedding model crashed")
+
+
+def _collections(uri: str, alias: str) -> tuple[list[str], str | None]:
+    client = connect(uri)
+    try:
+        return [c for c in client.list_collections() if c.startswith(alias)], aliased_collection(
+            client, alias
+        )
+    finally:
+        client.close()
+
+
+def test_rebuilds_switch_the_alias_failures_change_nothing(tmp_path: Path, milvus_uri: str) -> None:
+    """One index through its life (each build costs seconds): build, rebuild, a failed build, local."""
     folder = _store(tmp_path / "kb")
     build_indexes(folder, HashEmbedder(), engine=EngineChoice("milvus", milvus_uri))
     before = json.loads((folder / SEARCH_LINK / "params.json").read_text(encoding="utf-8"))["engine"]
     reader = Searcher.open(folder, HashEmbedder())
     build_indexes(folder, HashEmbedder())  # no engine given: the one recorded
     after = json.loads((folder / SEARCH_LINK / "params.json").read_text(encoding="utf-8"))["engine"]
-    assert after["alias"] == before["alias"] and after["collection"] != before["collection"]
-    client = connect(milvus_uri)
-    try:
-        names = [c for c in client.list_collections() if c.startswith(before["alias"])]
-        assert names == [after["collection"]]
-        assert aliased_collection(client, before["alias"]) == after["collection"]
-    finally:
-        client.close()
+    alias = before["alias"]
+    assert after["alias"] == alias and after["collection"] != before["collection"]
+    assert _collections(milvus_uri, alias) == ([after["collection"]], after["collection"])
     # a reader opened before the rebuild searches the alias, i.e. the new collection
     assert [h.clause_id for h in reader.keyword("雁阵形产业集群", 1, "plan")] == [2]
 
-
-class FailingEmbedder(HashEmbedder):
-    def embed_passages(self, texts):  # type: ignore[no-untyped-def]
-        raise RuntimeError("embedding model crashed")
-
-
-def test_a_failed_build_leaves_store_and_milvus_as_they_were(tmp_path: Path, milvus_uri: str) -> None:
-    folder = _store(tmp_path / "kb")
-    build_indexes(folder, HashEmbedder(), engine=EngineChoice("milvus", milvus_uri))
-    engine = json.loads((folder / SEARCH_LINK / "params.json").read_text(encoding="utf-8"))["engine"]
     store_bytes = hashlib.sha256((folder / STORE_FILE).read_bytes()).hexdigest()
     live = (folder / SEARCH_LINK).resolve().name
     with pytest.raises(RuntimeError, match="embedding model crashed"):
         build_indexes(folder, FailingEmbedder(), use_cache=False)
     assert hashlib.sha256((folder / STORE_FILE).read_bytes()).hexdigest() == store_bytes
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(SEARCH_LINK)) == [SEARCH_LINK, live]
-    client = connect(milvus_uri)
-    try:
-        assert [c for c in client.list_collections() if c.startswith(engine["alias"])] == [
-            engine["collection"]
-        ]
-    finally:
-        client.close()
+    assert _collections(milvus_uri, alias) == ([after["collection"]], after["collection"])
     assert [
         h.clause_id for h in Searcher.open(folder, HashEmbedder()).keyword("雁阵形产业集群", 1, "plan")
     ] == [2]
+
+    build_indexes(folder, HashEmbedder(), engine=EngineChoice("local"))  # back to local: nothing left
+    assert Searcher.open(folder, HashEmbedder()).engine == "local"
+    assert _collections(milvus_uri, alias) == ([], None)
 
 
 def test_a_missing_collection_is_one_clear_error(tmp_path: Path, milvus_uri: str) -> None:
@@ -205,16 +202,3 @@ def test_a_real_server_round_trip(tmp_path: Path, milvus_server_uri: str) -> Non
     searcher = Searcher.open(folder, HashEmbedder())
     assert [h.clause_id for h in searcher.keyword("雁阵形产业集群", 1, "plan")] == [2]
     assert np.isfinite([h.score for h in searcher.hybrid("雁阵形产业集群", 3)]).all()
-
-
-def test_back_to_local_drops_the_collection(tmp_path: Path, milvus_uri: str) -> None:
-    folder = _store(tmp_path / "kb")
-    build_indexes(folder, HashEmbedder(), engine=EngineChoice("milvus", milvus_uri))
-    engine = json.loads((folder / SEARCH_LINK / "params.json").read_text(encoding="utf-8"))["engine"]
-    build_indexes(folder, HashEmbedder(), engine=EngineChoice("local"))
-    assert Searcher.open(folder, HashEmbedder()).engine == "local"
-    client = connect(milvus_uri)
-    try:
-        assert [c for c in client.list_collections() if c.startswith(engine["alias"])] == []
-    finally:
-        client.close()
