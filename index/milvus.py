@@ -363,13 +363,6 @@ class MilvusEngine:
         # Each list comes best first: its order is the rank, whatever the score's sign or scale.
         return [int(hit["id"] if "id" in hit else hit["clause_id"]) for hit in found[0]]
 
-    def count(self) -> int:
-        try:
-            rows = self.client.query(self.alias, filter="", output_fields=["count(*)"])
-        except Exception as exc:
-            raise MilvusUnavailable(f"cannot count {self.alias} at {self.uri}: {_one_line(exc)}") from exc
-        return int(rows[0]["count(*)"])
-
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.client.close()

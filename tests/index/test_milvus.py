@@ -12,7 +12,7 @@ from index_helpers import HashEmbedder, make_document
 
 from index.build import SEARCH_LINK, STORE_FILE, build_indexes
 from index.engine import EngineChoice
-from index.errors import IndexMissing
+from index.errors import IndexMissing, IndexStale
 from index.milvus import (
     NOTHING,
     MilvusUnavailable,
@@ -190,9 +190,9 @@ def test_an_unreachable_milvus_is_one_clear_error(tmp_path: Path) -> None:
 def test_check_index_wants_the_engine_asked_for(indexes: tuple[Searcher, Searcher, str]) -> None:
     local, milvus, uri = indexes
     check_index(milvus.index_dir, HashEmbedder(), EngineChoice("milvus", uri))
-    with pytest.raises(Exception, match="is built on"):
+    with pytest.raises(IndexStale, match="is built on"):
         check_index(local.index_dir, HashEmbedder(), EngineChoice("milvus", uri))
-    with pytest.raises(Exception, match="is built on"):
+    with pytest.raises(IndexStale, match="is built on"):
         check_index(milvus.index_dir, HashEmbedder(), EngineChoice("local"))
 
 
