@@ -358,7 +358,10 @@ class KnowledgeBase:
         if doc_id is not None:
             self._check_document(doc_id)
         doc_ids = None if doc_id is None else frozenset({doc_id})
-        return answer_question(query, self.retriever(), self.store, top_k, doc_ids)
+        try:
+            return answer_question(query, self.retriever(), self.store, top_k, doc_ids)
+        except SearchIndexError as exc:  # e.g. a Milvus server gone after the index was opened
+            raise ServiceError(f"the search index in {self.index_dir} cannot be searched: {exc}") from exc
 
     def query_terms(self, question: str) -> list[str]:
         """The question's content words as the index tokenizes them: the words a search matched."""

@@ -99,3 +99,23 @@ def test_ingest_into_an_unreachable_milvus_is_one_line(
     )
     assert code == 1
     assert f"cannot open Milvus Lite at {bad}: folder {bad.parent} does not exist" in one_line_error(err)
+
+
+def test_milvus_failing_mid_search_is_a_service_error(
+    milvus_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pymilvus.exceptions import MilvusException
+
+    from app.services import ServiceError
+
+    def gone(*args: object, **kwargs: object) -> None:
+        raise MilvusException(message="server closed the connection")
+
+    engine = milvus_kb.retriever().searcher._parts.engine  # type: ignore[union-attr]
+    monkeypatch.setattr(engine.client, "search", gone)
+    with pytest.raises(ServiceError) as caught:
+        milvus_kb.ask("雁阵形产业集群培育谁牵头？")
+    assert str(caught.value) == (
+        f"the search index in {milvus_kb.index_dir} cannot be searched: Milvus search of {engine.alias}"
+        f" at {engine.uri} failed: server closed the connection"
+    )
