@@ -6,6 +6,13 @@ STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 INDEX  ?= data/index
 PORT   ?= 8501
+# ENGINE=milvus: the index on Milvus (Lite in $(INDEX)/milvus.db, or MILVUS_URI=http://host:19530 with
+# the token in $$POLICYKB_MILVUS_TOKEN); empty: the engine the index was built on, else local.
+ENGINE ?=
+MILVUS_URI ?=
+MILVUS_STAMP := $(VENV)/.installed-milvus
+NEED_MILVUS := $(if $(filter milvus,$(ENGINE))$(MILVUS_URI),$(MILVUS_STAMP))
+ENGINE_ARGS := $(if $(ENGINE),--engine $(ENGINE)) $(if $(MILVUS_URI),--milvus-uri $(MILVUS_URI))
 
 .PHONY: run test lint bench eval clean
 
@@ -21,10 +28,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test,st]"
-	touch $(STAMP) $(TEST_STAMP)
+	touch $(STAMP) $(TEST_STAMP) $(MILVUS_STAMP)
 
-run: $(STAMP)  # the embedding graph is built once into data/models, beside the index
-	POLICYKB_MODEL_CACHE=$(CURDIR)/data/models $(BIN)/policykb serve --index $(INDEX) --corpus corpus --port $(PORT)
+$(MILVUS_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[milvus]"
+	touch $(MILVUS_STAMP)
+
+run: $(STAMP) $(NEED_MILVUS)  # the embedding graph is built once into data/models, beside the index
+	POLICYKB_MODEL_CACHE=$(CURDIR)/data/models $(BIN)/policykb serve --index $(INDEX) --corpus corpus --port $(PORT) $(ENGINE_ARGS)
 
 # One worker per core, whole files per worker so a module's fixture is built once.
 test: $(TEST_STAMP)

@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from index.embed import BACKENDS, DEFAULT_PRECISION, ONNX_BACKEND, PRECISIONS, ST_BACKEND
+from index.engine import ENGINES, EngineChoice
 from index.errors import SearchIndexError, StoreError
 from ingest.errors import IngestError
 from ingest.read_options import DEFAULT_OCR_MODE, DEFAULT_OCR_SETTINGS, OCR_MODES
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     _ocr_option(p)
     _index_option(p)
     _embedding_options(p)
+    _engine_options(p)
     p.set_defaults(run=cmd_ingest)
 
     p = commands.add_parser("clauses", help="parse one file without storing and list its clauses")
@@ -118,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--embedders", action="store_true", help="passages/s of each embedding backend instead")
     p.add_argument("--ingest", action="store_true", help="parse+tag and end-to-end ingest times instead")
     p.add_argument("--st-model", default=None, help="with --embedders: a local sentence-transformers model")
+    p.add_argument(
+        "--engine", choices=ENGINES, default="local", help="milvus: Milvus Lite measured beside local"
+    )
     p.set_defaults(run=cmd_bench)
 
     p = commands.add_parser("serve", help="build the index if needed and start the web app")
@@ -125,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", type=Path, default=BUNDLED_CORPUS)
     p.add_argument("--port", type=_positive_int, default=DEFAULT_PORT)
     _embedding_options(p)
+    _engine_options(p)
     p.set_defaults(run=cmd_serve)
     return parser
 
@@ -163,11 +169,36 @@ def _embedding_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _engine_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=None,
+        help="search engine (default: the one the index was built on, else local)",
+    )
+    parser.add_argument(
+        "--milvus-uri",
+        default=None,
+        metavar="URI",
+        help="with --engine milvus: a Milvus Lite .db file (default DIR/milvus.db) or http://host:19530;"
+        " the token comes from $POLICYKB_MILVUS_TOKEN",
+    )
+
+
+def _engine_choice(args: argparse.Namespace) -> EngineChoice | None:
+    """--engine/--milvus-uri; a URI alone means milvus."""
+    if args.milvus_uri and args.engine == "local":
+        raise ServiceError("--milvus-uri goes with --engine milvus, not local")
+    if args.milvus_uri or args.engine == "milvus":
+        return EngineChoice("milvus", args.milvus_uri)
+    return EngineChoice() if args.engine == "local" else None
+
+
 def _open_for_writing(args: argparse.Namespace) -> KnowledgeBase:
     """The knowledge base, indexed with --backend/--model when given, else as it was built."""
     backend = args.backend or (_backend_of_model(args.model) if args.model else None)
     factory = embedder_for(backend, args.model) if backend else None
-    return KnowledgeBase.open(args.index, embedder_factory=factory)
+    return KnowledgeBase.open(args.index, embedder_factory=factory, engine=_engine_choice(args))
 
 
 def _backend_of_model(model: str) -> str:
@@ -326,7 +357,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
             run_ingest(print)
         return 0
     options = {"sizes": args.sizes} if args.sizes else {}
-    run_benchmark(**options, out=print, workdir=args.workdir, rank_bm25=not args.no_rank_bm25, ann=args.ann)
+    run_benchmark(
+        **options,
+        out=print,
+        workdir=args.workdir,
+        rank_bm25=not args.no_rank_bm25,
+        ann=args.ann,
+        engines=("local", "milvus") if args.engine == "milvus" else ("local",),
+    )
     return 0
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.embed import Embedder
+from index.engine import EngineChoice
 from index.errors import SearchIndexError, StoreError, UnknownDocument
 from index.store import ClauseStore, StoredClause
 from ingest.errors import FileTooLarge, IngestError
@@ -172,8 +173,15 @@ class TaskRow:
 
 
 class KnowledgeBase:
-    def __init__(self, index_dir: Path, store: ClauseStore, embedder_factory: Callable[[], Embedder]) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        store: ClauseStore,
+        embedder_factory: Callable[[], Embedder],
+        engine: EngineChoice | None = None,
+    ) -> None:
         self.index_dir = index_dir
+        self._engine = engine  # None: rebuild on the engine the index was built on (else local)
         self.store = store
         self._embedder_factory = embedder_factory
         self._embedder: Embedder | None = None
@@ -188,6 +196,7 @@ class KnowledgeBase:
         *,
         create: bool = True,
         embedder_factory: Callable[[], Embedder] | None = None,
+        engine: EngineChoice | None = None,
     ) -> KnowledgeBase:
         """The knowledge base in ``index_dir`` (default: see app.paths); ``create=False`` for readers."""
         directory = resolve_index_dir(index_dir)
@@ -199,7 +208,8 @@ class KnowledgeBase:
             store = ClauseStore(directory / STORE_FILE)
         except (StoreError, OSError, sqlite3.DatabaseError) as exc:
             raise ServiceError(f"cannot open the clause store in {directory}: {exc}") from exc
-        return cls(directory, store, embedder_factory or (lambda: _recorded_or_default_embedder(directory)))
+        factory = embedder_factory or (lambda: _recorded_or_default_embedder(directory))
+        return cls(directory, store, factory, engine)
 
     def close(self) -> None:
         self.store.close()
@@ -302,7 +312,7 @@ class KnowledgeBase:
         from index.build import build_indexes
 
         try:
-            build_indexes(self.index_dir, self.embedder(), progress)
+            build_indexes(self.index_dir, self.embedder(), progress, engine=self._engine)
         except SearchIndexError as exc:
             raise ServiceError(f"cannot build the search index in {self.index_dir}: {exc}") from exc
         self._forget_caches()
@@ -317,7 +327,7 @@ class KnowledgeBase:
         from index.search import check_index
 
         try:
-            check_index(self.index_dir, self.embedder())
+            check_index(self.index_dir, self.embedder(), self._engine)
         except SearchIndexError:
             return False
         return True
@@ -348,7 +358,10 @@ class KnowledgeBase:
         if doc_id is not None:
             self._check_document(doc_id)
         doc_ids = None if doc_id is None else frozenset({doc_id})
-        return answer_question(query, self.retriever(), self.store, top_k, doc_ids)
+        try:
+            return answer_question(query, self.retriever(), self.store, top_k, doc_ids)
+        except SearchIndexError as exc:  # e.g. a Milvus server gone after the index was opened
+            raise ServiceError(f"the search index in {self.index_dir} cannot be searched: {exc}") from exc
 
     def query_terms(self, question: str) -> list[str]:
         """The question's content words as the index tokenizes them: the words a search matched."""

@@ -21,6 +21,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -231,9 +232,10 @@ def _chunked(
 # -- one size, in a child process --------------------------------------------------------------
 
 
-def measure_size(size: int, workdir: Path, ann: str) -> dict[str, object]:
+def measure_size(size: int, workdir: Path, ann: str, engine: str = "local") -> dict[str, object]:
     from . import vectors as vector_module
     from .build import STORE_FILE, build_indexes
+    from .engine import EngineChoice
     from .search import Searcher, SearchRequest
     from .store import ClauseStore
     from .vectors import VectorIndex
@@ -241,13 +243,18 @@ def measure_size(size: int, workdir: Path, ann: str) -> dict[str, object]:
     vector_module.ANN_KIND = ann
     real, held_out, vectors, sentences = _prepared(workdir)
     in_store = real[: min(size, len(real))]
-    index_dir = workdir / f"n{size}"
+    index_dir = workdir / (f"n{size}" if engine == "local" else f"n{size}-{engine}")
+    local_store = workdir / f"n{size}" / STORE_FILE
+    if engine != "local" and not (index_dir / STORE_FILE).exists() and local_store.exists():
+        # the very same store as the local engine's (one store write per size), in its own folder
+        index_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(local_store, index_dir / STORE_FILE)
     started = time.perf_counter()
     with ClauseStore(index_dir / STORE_FILE) as store:
         statuses = {store.put_document(doc) for doc in bench_documents(size, in_store, sentences)}  # type: ignore[arg-type]
     # A store left by an earlier run of the same size is reused (same content hashes): no write time.
     store_s = None if statuses == {"unchanged"} else time.perf_counter() - started
-    result: dict[str, object] = {"size": size, "real": len(in_store), "store_s": store_s}
+    result: dict[str, object] = {"size": size, "real": len(in_store), "store_s": store_s, "engine": engine}
     sentence_rows = {t: i for i, t in enumerate(sentences)}  # the sentences are real's first rows
     embedder = BenchEmbedder(real, vectors, sentence_rows)
     marks: dict[str, float] = {}
@@ -259,7 +266,7 @@ def measure_size(size: int, workdir: Path, ann: str) -> dict[str, object]:
             print(f"  {stage} {done:,}/{total:,}", file=sys.stderr, flush=True)
 
     started = time.perf_counter()
-    report = build_indexes(index_dir, embedder, progress, use_cache=False)
+    report = build_indexes(index_dir, embedder, progress, use_cache=False, engine=EngineChoice(engine))
     result |= {
         "build_s": report.seconds,
         "tokenize_s": marks["tokenize_last"] - started,
@@ -285,6 +292,11 @@ def measure_size(size: int, workdir: Path, ann: str) -> dict[str, object]:
     result["peak_rss_mb"] = peak_rss_mb()
     queries = embedder.embed_queries([*questions, *held_out])
     truth = exact_top10(queries, embedder, index_dir / STORE_FILE)
+    if engine == "milvus":
+        result["recall"] = milvus_recall(searcher, queries, truth)
+        result["recall_queries"] = f"{len(questions)} dev questions + {len(held_out)} real texts held out"
+        searcher.close()
+        return result
     del searcher  # the sweep loads the vector index alone (after the RSS figure: not counted twice)
     index = VectorIndex.load(index_dir / "search" / "vectors.faiss", report.vector_index)
     result["recall"] = recall_sweep(index, queries, truth, report.vector_index)
@@ -292,6 +304,19 @@ def measure_size(size: int, workdir: Path, ann: str) -> dict[str, object]:
         f"{len(questions)} dev questions + {len(held_out)} real texts held out of the store"
     )
     return result
+
+
+def milvus_recall(searcher: object, queries: np.ndarray, truth: Sequence[Sequence[int]]) -> list[dict]:  # type: ignore[type-arg]
+    """recall@10 of Milvus's HNSW (its dense search, as the ask path calls it) against exact search."""
+    engine = searcher._parts.engine  # type: ignore[attr-defined]
+    found, times = [], []
+    for vector in queries:
+        started = time.perf_counter()
+        found.append(engine.semantic(vector, 10, None))
+        times.append((time.perf_counter() - started) * 1000)
+    hits = sum(len(set(f) & set(t)) for f, t in zip(found, truth, strict=True))
+    recall = hits / sum(len(t) for t in truth)
+    return [{"effort": 200, "recall": recall, "p50_ms": float(np.percentile(times, 50))}]
 
 
 def measure_rank_bm25(size: int, workdir: Path) -> dict[str, object]:
@@ -380,7 +405,7 @@ def _prepared(workdir: Path) -> tuple[list[str], list[str], np.ndarray, list[str
     return payload["real"], payload["held_out"], np.load(workdir / "real.npy"), payload["sentences"]
 
 
-def _child(kind: str, size: int, workdir: Path, ann: str) -> dict[str, object]:
+def _child(kind: str, size: int, workdir: Path, ann: str, engine: str = "local") -> dict[str, object]:
     command = [
         sys.executable,
         "-m",
@@ -393,6 +418,8 @@ def _child(kind: str, size: int, workdir: Path, ann: str) -> dict[str, object]:
         str(workdir),
         "--ann",
         ann,
+        "--engine",
+        engine,
     ]
     done = subprocess.run(
         command, cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, text=True, check=True
@@ -406,6 +433,7 @@ def run_benchmark(
     workdir: Path | None = None,
     rank_bm25: bool = True,
     ann: str = "ivf",
+    engines: Sequence[str] = ("local",),
 ) -> list[dict[str, object]]:
     work = workdir or Path(tempfile.mkdtemp(prefix="policykb-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -424,18 +452,31 @@ def run_benchmark(
             result["rank_bm25"] = _child("rank-bm25", size, work, ann)
             report_rank_bm25(result["rank_bm25"], out)
         results.append(result)
+        for engine in engines:
+            if engine != "local":  # on the same store, each engine in its own process
+                other = _child("measure", size, work, ann, engine)
+                report(other, out)
+                results.append(other)
     return results
 
 
 def report(r: dict, out: Out) -> None:  # type: ignore[type-arg]
     size, real = r["size"], r["real"]
     synthetic = f" + {size - real:,} SYNTHETIC" if size > real else ""
-    out(f"\n== {size:,} clauses: {real:,} real{synthetic} ({r['vector_index']}, {r['vector_params']}) ==")
-    store = "reused" if r["store_s"] is None else f"{r['store_s']:.0f} s"
+    engine = r.get("engine", "local")
     out(
-        f"store write {store}; index build {r['build_s']:.0f} s"
-        f" (tokenize {r['tokenize_s']:.0f} s, BM25 {r['bm25_s']:.0f} s, vectors {r['vectors_s']:.0f} s)"
+        f"\n== {size:,} clauses: {real:,} real{synthetic}, engine {engine}"
+        f" ({r['vector_index']}, {r['vector_params']}) =="
     )
+    store = "reused" if r["store_s"] is None else f"{r['store_s']:.0f} s"
+    if engine == "milvus":
+        stages = (
+            f"tokenize for doc freq {r['tokenize_s']:.0f} s, embed + insert + Milvus BM25/HNSW"
+            f" {r['bm25_s'] + r['vectors_s']:.0f} s"
+        )
+    else:
+        stages = f"tokenize {r['tokenize_s']:.0f} s, BM25 {r['bm25_s']:.0f} s, vectors {r['vectors_s']:.0f} s"
+    out(f"store write {store}; index build {r['build_s']:.0f} s ({stages})")
     rss = r["peak_rss_mb"]
     out(f"peak RSS {rss:.0f} MiB (after build {r['rss_after_build_mb']:.0f} MiB; target <= {TARGET_RSS_MB})")
     for method in ("keyword", "semantic", "hybrid", "search", "search_loaded"):
@@ -448,7 +489,9 @@ def report(r: dict, out: Out) -> None:  # type: ignore[type-arg]
     out(f"recall@10 of the vector index vs exact search ({r['recall_queries']}):")
     goal = TARGET_RECALL.get(size)
     for row in r["recall"]:
-        label = {"ivf-sq-fp16-ip": "nprobe", "hnsw-sq-fp16-ip": "efSearch"}.get(r["vector_index"], "exact")
+        label = {"ivf-sq-fp16-ip": "nprobe", "hnsw-sq-fp16-ip": "efSearch", "milvus-hnsw": "ef"}.get(
+            r["vector_index"], "exact"
+        )
         verdict = f"  target >= {goal}: {'OK' if row['recall'] >= goal else 'MISSED'}" if goal else ""
         figures = f"recall@10 {row['recall']:.3f}, search {row['p50_ms']:.2f} ms p50"
         out(f"  {label} {row['effort']:4d}: {figures}{verdict}")
@@ -470,14 +513,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--child", choices=["measure", "rank-bm25"], help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--ann", choices=["ivf", "hnsw"], default="ivf", help="approximate index to measure")
+    parser.add_argument("--engine", choices=["local", "milvus"], default="local", help="milvus: beside local")
     args = parser.parse_args(argv)
     if args.child:
         if args.child == "measure":
-            print(json.dumps(measure_size(args.size, args.workdir, args.ann)))
+            print(json.dumps(measure_size(args.size, args.workdir, args.ann, args.engine)))
         else:
             print(json.dumps(measure_rank_bm25(args.size, args.workdir)))
         return
-    run_benchmark(args.sizes, workdir=args.workdir, rank_bm25=not args.no_rank_bm25, ann=args.ann)
+    engines = ("local", "milvus") if args.engine == "milvus" else ("local",)
+    run_benchmark(
+        args.sizes, workdir=args.workdir, rank_bm25=not args.no_rank_bm25, ann=args.ann, engines=engines
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ BM25 and faiss are rebuilt (seconds) so they never drift from the store.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import multiprocessing
@@ -25,6 +26,7 @@ import numpy as np
 
 from .cache import EmbeddingCache, embed_passages_cached
 from .embed import Embedder, backend_of
+from .engine import DEFAULT_ENGINE, EngineChoice
 from .keyword import BM25Index, BM25Params
 from .store import ClauseStore
 from .tokenize import ClauseTokenizer, user_words_from_store
@@ -35,6 +37,7 @@ SEARCH_LINK = "search"
 CACHE_DIR = "cache"
 INDEX_FORMAT = "policykb-search"
 INDEX_FORMAT_VERSION = 2  # 2: fusion parameters and the tokenizer fingerprint recorded
+# params.json without "engine" (indexes built before the milvus engine) are local ones.
 PASSAGE_FORMAT = "heading+text"
 
 
@@ -88,35 +91,102 @@ def passage_text(heading: str, text: str) -> str:
 
 
 def build_indexes(
-    index_dir: str | Path, embedder: Embedder, progress: Progress | None = None, *, use_cache: bool = True
+    index_dir: str | Path,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    *,
+    use_cache: bool = True,
+    engine: EngineChoice | None = None,
 ) -> BuildReport:
+    """Build the search index of the store in ``index_dir`` on ``engine`` (default: the engine the
+    current index was built on, else local). The store is only read."""
     index_dir = Path(index_dir)
+    before = recorded_engine(index_dir)
+    link = index_dir / SEARCH_LINK
+    old_engine = (read_params(link.resolve()) or {}).get("engine") if link.exists() else None
+    engine = engine or before or EngineChoice()
     started = time.perf_counter()
     work = index_dir / f"{SEARCH_LINK}.{uuid.uuid4().hex[:12]}"
     work.mkdir(parents=True)
     store = ClauseStore(index_dir / STORE_FILE)
     cache = EmbeddingCache(index_dir / CACHE_DIR / "embeddings.sqlite") if use_cache else None
+    milvus_commit: Callable[[bool], None] | None = None
     try:
         with store.snapshot():  # BM25 and vectors must describe the very same clauses
             revision, total = store.revision(), store.clause_count()
             tokenizer = ClauseTokenizer(user_words_from_store(store), index_dir / CACHE_DIR)
-            doc_ids = _build_keyword(store, tokenizer, total, work, index_dir / CACHE_DIR, progress)
-            embedded, kind, vector_params = _build_vectors(store, embedder, cache, total, work, progress)
-        params = _params(revision, total, len(doc_ids), tokenizer, embedder, kind) | {
-            "vector_params": vector_params
-        }
+            if engine.name == DEFAULT_ENGINE:
+                doc_ids = _build_keyword(store, tokenizer, total, work, index_dir / CACHE_DIR, progress)
+                embedded, kind, vector_params = _build_vectors(store, embedder, cache, total, work, progress)
+                extra: dict[str, object] = {"vector_params": vector_params}
+            else:
+                from .build_milvus import build_milvus
+
+                built = build_milvus(index_dir, store, tokenizer, embedder, cache, engine, work, progress)
+                doc_ids, embedded, kind, extra, milvus_commit = built
+        params = _params(revision, total, len(doc_ids), tokenizer, embedder, kind) | extra
         (work / "params.json").write_text(json.dumps(params, ensure_ascii=False, indent=1), encoding="utf-8")
         _fsync_tree(work)
         _swap_in(work, index_dir / SEARCH_LINK)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
+        if milvus_commit is not None:
+            milvus_commit(False)  # the alias back to the old collection, the new one dropped
         raise
     finally:
         store.close()
         if cache:
             cache.close()
+    if milvus_commit is not None:
+        milvus_commit(True)  # readers now see the new collection: drop the old one
+    elif before is not None and before.name != DEFAULT_ENGINE:
+        _drop_milvus_index(before, old_engine)  # moved back to local: the collection is orphaned
     seconds = time.perf_counter() - started
     return BuildReport(work, total, len(doc_ids), embedded, total - embedded, kind, revision, seconds)
+
+
+def _drop_milvus_index(before: EngineChoice, recorded: object) -> None:
+    """Best effort: Milvus may be gone by now, and a leftover collection is never searched."""
+    from .milvus import MilvusUnavailable, connect, drop_quietly
+
+    if not isinstance(recorded, dict) or before.uri is None:
+        return
+    try:
+        client = connect(before.uri)
+    except MilvusUnavailable:
+        return
+    try:
+        with contextlib.suppress(Exception):
+            client.drop_alias(str(recorded.get("alias")))
+        drop_quietly(client, str(recorded.get("collection")))
+    finally:
+        client.close()
+
+
+def read_params(folder: Path) -> dict[str, object] | None:
+    """params.json of a search folder, None when absent or unreadable."""
+    try:
+        params = json.loads((folder / "params.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return params if isinstance(params, dict) else None
+
+
+def recorded_engine(index_dir: Path) -> EngineChoice | None:
+    """The engine (and its URI as recorded) the current index of ``index_dir`` was built on."""
+    link = index_dir / SEARCH_LINK
+    params = read_params(link.resolve()) if link.exists() else None
+    if params is None:
+        return None
+    engine = params.get("engine")
+    if not isinstance(engine, dict):
+        return EngineChoice()
+    uri = engine.get("uri")
+    if uri is not None:
+        from .milvus import resolve_uri
+
+        uri = resolve_uri(str(uri), index_dir)
+    return EngineChoice(str(engine.get("name", DEFAULT_ENGINE)), uri)
 
 
 def _token_lists(
@@ -252,6 +322,7 @@ def _params(
             "passage": PASSAGE_FORMAT,
         },
         "vectors": kind,
+        "engine": {"name": DEFAULT_ENGINE},
     }
 
 

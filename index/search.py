@@ -22,9 +22,11 @@ from .build import (
     fusion_settings,
 )
 from .embed import Embedder, make_embedder
+from .engine import EngineChoice
 from .errors import IndexCorrupt, IndexMissing, IndexStale, ModelMismatch, SearchIndexError
 from .fusion import reciprocal_rank_fusion
 from .keyword import BM25Index
+from .milvus import MilvusEngine, filter_expr, recorded_uri, resolve_uri
 from .store import ClauseStore, StoredClause
 from .tokenize import ClauseTokenizer, tokenizer_fingerprint
 from .vectors import VectorIndex
@@ -82,8 +84,24 @@ class _Parts:
     doc_codes: dict[str, int]  # doc_id -> document code
 
 
+@dataclass(frozen=True)
+class _MilvusParts:
+    """A milvus index: Milvus ranks; the folder keeps what callers weigh words with."""
+
+    params: dict[str, object]
+    tokenizer: ClauseTokenizer
+    doc_freq: dict[str, int]
+    engine: MilvusEngine
+
+
+# Where the local engine narrows by rows (positions), the milvus engine passes a filter expression.
+Scope = np.ndarray | str | None
+
+
 class Searcher:
-    def __init__(self, parts: _Parts, embedder: Embedder, stale: bool, index_dir: Path) -> None:
+    def __init__(
+        self, parts: _Parts | _MilvusParts, embedder: Embedder, stale: bool, index_dir: Path
+    ) -> None:
         self._parts = parts
         self.index_dir = index_dir
         self.params = parts.params
@@ -98,7 +116,18 @@ class Searcher:
         return cls(_load(folder, params, Path(index_dir)), embedder, stale, Path(index_dir))
 
     @property
+    def engine(self) -> str:
+        """The search engine the index was built on: ``local`` (BM25 + faiss) or ``milvus``."""
+        return "milvus" if isinstance(self._parts, _MilvusParts) else "local"
+
+    def close(self) -> None:
+        if isinstance(self._parts, _MilvusParts):
+            self._parts.engine.close()
+
+    @property
     def n_clauses(self) -> int:
+        if isinstance(self._parts, _MilvusParts):
+            return int(self.params["clauses"])  # type: ignore[call-overload]
         return self._parts.bm25.n_docs
 
     def tokenize(self, text: str) -> list[str]:
@@ -106,26 +135,37 @@ class Searcher:
         return self._parts.tokenizer.tokenize(text)
 
     def doc_freq(self, token: str) -> int:
+        if isinstance(self._parts, _MilvusParts):
+            return self._parts.doc_freq.get(token, 0)
         return self._parts.bm25.doc_freq(token)
 
     def keyword(self, query: str, k: int = 10, doc_id: str | None = None) -> list[Hit]:
-        return self._keyword_rows(query, k, None if doc_id is None else self._rows_of(doc_id))
+        return self._keyword_rows(query, k, self._rows_of(doc_id))
 
     def semantic(self, query: str, k: int = 10, doc_id: str | None = None) -> list[Hit]:
-        return self._semantic_rows(query, k, None if doc_id is None else self._rows_of(doc_id))
+        return self._semantic_rows(query, k, self._rows_of(doc_id))
 
-    def _keyword_rows(self, query: str, k: int, rows: np.ndarray | None) -> list[Hit]:
+    def _keyword_rows(self, query: str, k: int, rows: Scope) -> list[Hit]:
         p = self._parts
-        found, scores = p.bm25.top(p.tokenizer.tokenize(query), k, rows)
+        if isinstance(p, _MilvusParts):
+            ids = p.engine.keyword(query, k, rows)  # type: ignore[arg-type]
+            # Milvus scores (negated, per segment in Lite) mean nothing here: the score is the rank's.
+            return [Hit(i, 1.0 / rank, keyword_rank=rank) for rank, i in enumerate(ids, start=1)]
+        found, scores = p.bm25.top(p.tokenizer.tokenize(query), k, rows)  # type: ignore[arg-type]
         ranked = enumerate(zip(p.clause_ids[found], scores, strict=True), start=1)
         return [Hit(int(i), float(s), keyword_rank=rank) for rank, (i, s) in ranked]
 
-    def _semantic_rows(self, query: str, k: int, rows: np.ndarray | None) -> list[Hit]:
-        only = None if rows is None else self._parts.clause_ids[rows]
+    def _semantic_rows(self, query: str, k: int, rows: Scope) -> list[Hit]:
+        p = self._parts
+        if isinstance(p, _MilvusParts):
+            vector = self.embedder.embed_queries([query])[0]
+            ids = p.engine.semantic(vector, k, rows)  # type: ignore[arg-type]
+            return [Hit(i, 1.0 / rank, semantic_rank=rank) for rank, i in enumerate(ids, start=1)]
+        only = None if rows is None else p.clause_ids[rows]
         if only is not None and only.size == 0:
             return []
         vector = self.embedder.embed_queries([query])[0]
-        ids, scores = self._parts.vectors.search(vector, k, only)
+        ids, scores = p.vectors.search(vector, k, only)
         ranked = enumerate(zip(ids, scores, strict=True), start=1)
         return [Hit(int(i), float(s), semantic_rank=rank) for rank, (i, s) in ranked]
 
@@ -136,8 +176,7 @@ class Searcher:
 
     def hybrid(self, query: str, k: int = 10, doc_id: str | None = None) -> list[Hit]:
         """Keyword and semantic search of one text, fused by the index's own fusion parameters."""
-        allowed = None if doc_id is None else self._rows_of(doc_id)
-        return self._fused(query, query, k, allowed)
+        return self._fused(query, query, k, self._rows_of(doc_id))
 
     def search(self, request: SearchRequest) -> list[Result]:
         """The one retrieval path of policykb (ask, the UI and the benchmark): filters, hybrid ranking,
@@ -150,7 +189,9 @@ class Searcher:
             stored = {s.clause_id: s for s in store.clauses_by_id(h.clause_id for h in hits)}
         return [Result(stored[h.clause_id], h.score, h.keyword_rank, h.semantic_rank) for h in hits]
 
-    def _rows_for(self, store: ClauseStore, request: SearchRequest) -> np.ndarray:
+    def _rows_for(self, store: ClauseStore, request: SearchRequest) -> Scope:
+        if isinstance(self._parts, _MilvusParts):  # filtered inside Milvus, not by the store
+            return filter_expr(request.doc_ids, request.departments, request.roles, request.year)
         ids = np.asarray(
             store.matching_clause_ids(request.doc_ids, request.departments, request.roles, request.year),
             dtype=np.int64,
@@ -159,7 +200,7 @@ class Searcher:
         positions = positions[positions < len(self._parts.clause_ids)]
         return positions[self._parts.clause_ids[positions] == ids[: len(positions)]]
 
-    def _fused(self, keyword_query: str, semantic_query: str, k: int, rows: np.ndarray | None) -> list[Hit]:
+    def _fused(self, keyword_query: str, semantic_query: str, k: int, rows: Scope) -> list[Hit]:
         fusion = self.fusion
         depth = max(k, fusion.depth)
         keyword = self._keyword_rows(keyword_query, depth, rows)
@@ -170,9 +211,11 @@ class Searcher:
         sem_rank = {h.clause_id: h.semantic_rank for h in semantic}
         return [Hit(i, s, kw_rank.get(i), sem_rank.get(i)) for i, s in fused[:k]]
 
-    def _rows_of(self, doc_id: str | None) -> np.ndarray | None:
+    def _rows_of(self, doc_id: str | None) -> Scope:
         if doc_id is None:
             return None
+        if isinstance(self._parts, _MilvusParts):
+            return filter_expr(doc_ids=[doc_id])
         code = self._parts.doc_codes.get(doc_id)
         if code is None:
             return np.empty(0, dtype=np.int64)
@@ -191,9 +234,23 @@ def recorded_embedding(index_dir: str | Path) -> tuple[str, str | None] | None:
     return str(embedding["backend"]), embedding.get("model")  # type: ignore[return-value]
 
 
-def check_index(index_dir: str | Path, embedder: Embedder) -> None:
-    """Raise what ``Searcher.open`` would, without loading anything heavy (params and store only)."""
-    _check(Path(index_dir), embedder, allow_stale=False)
+def check_index(index_dir: str | Path, embedder: Embedder, engine: EngineChoice | None = None) -> None:
+    """Raise what ``Searcher.open`` would, without loading anything heavy (params and store; for a
+    milvus index, that its collection is there). ``engine``: the index must be built on it too."""
+    index_dir = Path(index_dir)
+    _, params, _, _ = _check(index_dir, embedder, allow_stale=False)
+    recorded = params.get("engine")
+    recorded = recorded if isinstance(recorded, dict) else {"name": "local"}
+    if engine is not None:
+        wanted = {"name": engine.name}
+        built = {"name": recorded.get("name")}
+        if engine.name == "milvus":
+            wanted["uri"] = recorded_uri(engine.uri, index_dir)
+            built["uri"] = recorded.get("uri")
+        if wanted != built:
+            raise IndexStale(f"the index in {index_dir} is built on {built}, not {wanted}: {_REBUILD}")
+    if recorded.get("name") == "milvus":
+        MilvusEngine.open(resolve_uri(str(recorded["uri"]), index_dir), str(recorded["alias"])).close()
 
 
 def _check(
@@ -235,7 +292,10 @@ def _check_settings(index_dir: Path, params: dict[str, object]) -> None:
         )
 
 
-def _load(folder: Path, params: dict[str, object], index_dir: Path) -> _Parts:
+def _load(folder: Path, params: dict[str, object], index_dir: Path) -> _Parts | _MilvusParts:
+    engine = params.get("engine")
+    if isinstance(engine, dict) and engine.get("name") == "milvus":
+        return _load_milvus(folder, params, index_dir, engine)
     try:
         clause_ids = np.load(folder / "clause_ids.npy")
         doc_of = np.load(folder / "doc_of.npy")
@@ -251,6 +311,20 @@ def _load(folder: Path, params: dict[str, object], index_dir: Path) -> _Parts:
     tokenizer = ClauseTokenizer(user_words, index_dir / "cache")
     doc_codes = {doc_id: code for code, doc_id in enumerate(doc_ids)}
     return _Parts(params, tokenizer, bm25, vectors, clause_ids, doc_of, doc_codes)
+
+
+def _load_milvus(
+    folder: Path, params: dict[str, object], index_dir: Path, engine: dict[str, object]
+) -> _MilvusParts:
+    try:
+        doc_freq = json.loads((folder / "doc_freq.json").read_text(encoding="utf-8"))
+        user_words = (folder / "userdict.txt").read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError) as exc:
+        raise IndexCorrupt(f"{folder}: incomplete index ({exc}); {_REBUILD}") from exc
+    uri = resolve_uri(str(engine["uri"]), index_dir)
+    milvus = MilvusEngine.open(uri, str(engine["alias"]))
+    tokenizer = ClauseTokenizer(user_words, index_dir / "cache")
+    return _MilvusParts(params, tokenizer, doc_freq, milvus)
 
 
 def _read_params(folder: Path) -> dict[str, object]:

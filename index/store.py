@@ -435,6 +435,27 @@ class ClauseStore:
         rows = self._db.execute(f"SELECT c.clause_id FROM clauses c {clause} ORDER BY c.clause_id", params)
         return [int(r[0]) for r in rows]
 
+    def clause_facets(self, clause_ids: Collection[int]) -> dict[int, tuple[dict[str, list[str]], list[int]]]:
+        """Per clause, what ``matching_clause_ids`` filters on: canonical departments by role and
+        target years (only clauses that have any). For engines that filter inside their own index."""
+        ids = list(clause_ids)
+        facets: dict[int, tuple[dict[str, list[str]], list[int]]] = {}
+        for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
+            part = ids[start : start + 900]
+            for clause_id, role, canonical in self._db.execute(
+                "SELECT DISTINCT clause_id, role, canonical FROM attribution_departments"
+                f" WHERE clause_id IN ({_marks(part)}) ORDER BY clause_id, role, canonical",
+                part,
+            ):
+                facets.setdefault(clause_id, ({}, []))[0].setdefault(role, []).append(canonical)
+            for clause_id, year in self._db.execute(
+                f"SELECT DISTINCT clause_id, year FROM targets WHERE clause_id IN ({_marks(part)})"
+                " AND year IS NOT NULL ORDER BY clause_id, year",
+                part,
+            ):
+                facets.setdefault(clause_id, ({}, []))[1].append(int(year))
+        return facets
+
     def department_names(self) -> dict[str, set[str]]:
         """Canonical department name -> every printed form seen in the store."""
         names: dict[str, set[str]] = {}

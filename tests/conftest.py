@@ -64,3 +64,26 @@ def tiny_bert(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if importlib.util.find_spec("sentence_transformers") is None:
         pytest.skip("sentence-transformers is not installed (optional extra policykb[st])")
     return _tiny_bert(tmp_path_factory.mktemp("st") / "tiny-bert")
+
+
+MILVUS_URI_ENV = "POLICYKB_MILVUS_URI"
+
+
+@pytest.fixture(scope="session")
+def milvus_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One Milvus for the whole session: the server $POLICYKB_MILVUS_URI names, else one Milvus Lite
+    file (embedded, no server), so its start-up is paid once. Each index gets its own alias."""
+    if importlib.util.find_spec("pymilvus") is None or importlib.util.find_spec("milvus_lite") is None:
+        pytest.skip("pymilvus and milvus-lite are not installed (extra policykb[milvus])")
+    return os.environ.get(MILVUS_URI_ENV) or str(tmp_path_factory.mktemp("milvus") / "lite.db")
+
+
+@pytest.fixture(scope="session")
+def milvus_server_uri() -> str:
+    """A real Milvus server, for what Milvus Lite cannot show."""
+    uri = os.environ.get(MILVUS_URI_ENV, "")
+    if not uri.startswith(("http://", "https://")):
+        pytest.skip(
+            f"needs a Milvus server: set {MILVUS_URI_ENV}=http://host:19530 (CI runs Milvus Lite only)"
+        )
+    return uri

@@ -214,7 +214,18 @@ def test_bench_wraps_run_benchmark(
     calls = []
     monkeypatch.setattr(index.bench, "run_benchmark", lambda **kwargs: calls.append(kwargs))
     assert run(capsys, "bench", "--sizes", "1000", "--no-rank-bm25")[0] == 0
-    assert calls == [{"sizes": [1000], "out": print, "workdir": None, "rank_bm25": False, "ann": "ivf"}]
+    assert calls == [
+        {
+            "sizes": [1000],
+            "out": print,
+            "workdir": None,
+            "rank_bm25": False,
+            "ann": "ivf",
+            "engines": ("local",),
+        }
+    ]
+    assert run(capsys, "bench", "--sizes", "1000", "--engine", "milvus")[0] == 0
+    assert calls[1]["engines"] == ("local", "milvus")
 
 
 def test_bench_embedders_and_ingest_run_their_own_benchmarks(
