@@ -33,6 +33,7 @@ from .services import (
     KnowledgeBase,
     ServiceError,
     embedder_for,
+    one_line,
     read_options_for,
 )
 
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except USER_ERRORS as exc:
-        say(f"policykb: error: {exc}", err)
+        say(one_line(f"policykb: error: {printable(str(exc))}"), err)
         return 1
     except KeyboardInterrupt:
         say("policykb: interrupted", err)
@@ -211,8 +212,9 @@ def cmd_clauses(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    question = utf8_argument(args.question, "question")
     kb = KnowledgeBase.open(args.index, create=False)
-    answer = kb.ask(args.question, top_k=args.top_k, doc_id=args.doc)
+    answer = kb.ask(question, top_k=args.top_k, doc_id=args.doc)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -362,11 +364,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
 # ---- presentation ------------------------------------------------------------------------------
 
 
+def utf8_argument(text: str, what: str) -> str:
+    """``text`` from the command line; bytes that are not UTF-8 (Python keeps them as surrogate
+    escapes) are a user error naming the first one, not a traceback further down."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        byte = ord(text[exc.start]) - 0xDC00
+        raise ServiceError(
+            f"the {what} “{printable(text)}” is not valid UTF-8 (byte 0x{byte:02x} at character"
+            f" {exc.start + 1}); type it again or set a UTF-8 locale"
+        ) from None
+    return text
+
+
+def printable(text: str) -> str:
+    """``text`` with undecodable command-line bytes (surrogate escapes) shown as \\xNN."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def report_failures(outcomes: Sequence[IngestOutcome]) -> None:
-    """One line per file that failed, naming it and the reason."""
+    """One line per file that failed, naming it and the reason (line breaks in a name escaped)."""
     for outcome in outcomes:
         if outcome.status == "failed":
-            say(f"{outcome.source}: {outcome.error}", err)
+            say(one_line(f"{outcome.source}: {outcome.error}"), err)
 
 
 @contextmanager
@@ -401,7 +422,7 @@ def ingest_table(outcomes: Sequence[IngestOutcome]) -> Table:
         )
     for o in outcomes:
         reason = o.error or "；".join(filter(None, (o.note, unparsed_note(o.unparsed))))
-        table.add_row(*_cells(o.source, o.status, o.clauses, o.attributions, reason))
+        table.add_row(*_cells(one_line(o.source), o.status, o.clauses, o.attributions, one_line(reason)))
     return table
 
 
