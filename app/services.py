@@ -199,6 +199,7 @@ class KnowledgeBase:
         self._local.store = store
         self._stores = [store]
         self._write_lock = threading.RLock()
+        self._write_depth = 0  # nesting of _writing() in the thread that holds _write_lock
         self._cache_lock = threading.RLock()
         self._embedder_factory = embedder_factory
         self._embedder: Embedder | None = None
@@ -222,10 +223,22 @@ class KnowledgeBase:
     def _writing(self) -> Iterator[None]:
         """One writer at a time: threads of this process (RLock), and processes (flock)."""
         with self._write_lock:
+            if self._write_depth:  # re-entered (ingest -> build): the flock is held already
+                self._write_depth += 1
+                try:
+                    yield
+                finally:
+                    self._write_depth -= 1
+                return
             self.index_dir.mkdir(parents=True, exist_ok=True)
+            # A second flock from this process on another descriptor would wait for the first: once.
             with open(self.index_dir / WRITER_LOCK, "a+b") as handle:
                 fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed, or the process dies
-                yield
+                self._write_depth = 1
+                try:
+                    yield
+                finally:
+                    self._write_depth = 0
 
     def writer_active(self) -> bool:
         """Whether an ingest, upload or removal (of any process) is running on this index now."""
