@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from rich.console import Console
@@ -53,6 +54,10 @@ err = Console(stderr=True, highlight=False)
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # SIGTERM (systemd stop, kill) unwinds like an exception, so a half-built index folder is removed
+    # by build_indexes' clean-up instead of staying behind.
+    with suppress(ValueError):  # only the main thread may set handlers (tests call main from others)
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.run(args)
     except USER_ERRORS as exc:
@@ -61,6 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         say("policykb: interrupted", err)
         return 130
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def build_parser() -> argparse.ArgumentParser:
