@@ -26,6 +26,7 @@ from ingest.errors import IngestError
 from ingest.read_options import DEFAULT_OCR_MODE, DEFAULT_OCR_SETTINGS, OCR_MODES
 
 from .answer import Answer, printed, target_json
+from .auth import ROLES, USERS_ENV, AuthError, load_users, set_user
 from .evaluate import EvalFileError, evaluate, failures, load_questions, load_seed, seed_path_for
 from .query import QuestionError
 from .services import (
@@ -46,7 +47,10 @@ STREAMLIT_SCRIPT = Path(__file__).resolve().parent / "ui" / "streamlit_app.py"
 DEFAULT_PORT = 8501
 DEFAULT_TOP_K = 5
 # Errors that mean "the user must do something", shown as one line instead of a traceback.
-USER_ERRORS = (ServiceError, QuestionError, IngestError, SearchIndexError, StoreError, EvalFileError, OSError)
+USER_ERRORS = (
+    ServiceError, QuestionError, IngestError, SearchIndexError, StoreError, EvalFileError, AuthError, OSError,
+)  # fmt: skip
+DEFAULT_HOST = "127.0.0.1"  # only this machine; --host 0.0.0.0 (with --users) for a shared deployment
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -134,8 +138,28 @@ def build_parser() -> argparse.ArgumentParser:
     _index_option(p)
     p.add_argument("--corpus", type=Path, default=BUNDLED_CORPUS)
     p.add_argument("--port", type=_positive_int, default=DEFAULT_PORT)
+    p.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}: this machine only; 0.0.0.0: every interface)",
+    )
+    p.add_argument(
+        "--users",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"users file: the app asks for a login (default ${USERS_ENV}; none: no login)",
+    )
+    p.add_argument("--base-path", default="", help="URL path prefix behind a reverse proxy, e.g. policykb")
     _embedding_options(p)
     p.set_defaults(run=cmd_serve)
+
+    p = commands.add_parser("user", help="add a user to a users file, or change a user's password or role")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("name")
+    p.add_argument("--role", choices=tuple(ROLES), default="reader")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(run=cmd_user)
     return parser
 
 
@@ -341,12 +365,33 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user(args: argparse.Namespace) -> int:
+    import getpass
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"password for {args.name}: ")
+        if getpass.getpass("again: ") != password:
+            raise AuthError("the two passwords differ")
+    if len(password) < 8:
+        raise AuthError("a password has at least 8 characters")
+    set_user(args.file, args.name, args.role, password)
+    say(f"{args.file}: {args.name} ({args.role}) saved")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    users = args.users or (Path(os.environ[USERS_ENV]) if os.environ.get(USERS_ENV) else None)
+    if users is not None:
+        load_users(users)  # a broken users file is one line now, not an app that lets nobody in
     kb = _open_for_writing(args)
     with progress_bar() as progress:
         report_failures(kb.ensure_built(args.corpus, progress))
     kb.close()
     env = {**os.environ, "POLICYKB_INDEX": str(kb.index_dir)}
+    if users is not None:
+        env[USERS_ENV] = str(users.resolve())
     command = [
         sys.executable,
         "-m",
@@ -355,6 +400,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         str(STREAMLIT_SCRIPT),
         "--server.port",
         str(args.port),
+        "--server.address",
+        args.host,
+        "--server.baseUrlPath",
+        args.base_path,
         "--server.headless",
         "true",
         # Streamlit's own upload cap is shown in the upload box; make it the one services enforce.
@@ -365,6 +414,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--browser.gatherUsageStats",
         "false",
     ]
+    if users is None and args.host not in (DEFAULT_HOST, "localhost", "::1"):
+        say(f"policykb: warning: serving on {args.host} without --users: anyone who can reach it may upload"
+            " and remove documents", err)  # fmt: skip
     sys.stdout.flush()
     os.execvpe(command[0], command, env)
     return 0  # not reached: exec replaces the process

@@ -280,7 +280,11 @@ class KnowledgeBase:
     # ---- ingest --------------------------------------------------------------------------------
 
     def ingest(
-        self, paths: Sequence[Path], progress: Progress | None = None, ocr: str = DEFAULT_OCR_MODE
+        self,
+        paths: Sequence[Path],
+        progress: Progress | None = None,
+        ocr: str = DEFAULT_OCR_MODE,
+        user: str | None = None,
     ) -> list[IngestOutcome]:
         """Parse and store every file (folders recursively), then bring the search indexes up to date.
         ``ocr`` (auto, always, never) says which PDF pages are read by OCR; OCR reports each page."""
@@ -290,7 +294,9 @@ class KnowledgeBase:
             for done, path in enumerate(files):
                 if progress:
                     progress(path.name, done, len(files))
-                outcomes.append(self._ingest_file(path, read_options_for(path.name, ocr, progress)))
+                outcome = self._ingest_file(path, read_options_for(path.name, ocr, progress))
+                outcomes.append(outcome)
+                self._audit(user, "ingest", outcome)
                 _test_sleep_hook()
             if progress:
                 progress("", len(files), len(files))
@@ -360,7 +366,12 @@ class KnowledgeBase:
         )
 
     def ingest_upload(
-        self, name: str, data: bytes, progress: Progress | None = None, ocr: str = DEFAULT_OCR_MODE
+        self,
+        name: str,
+        data: bytes,
+        progress: Progress | None = None,
+        ocr: str = DEFAULT_OCR_MODE,
+        user: str | None = None,
     ) -> IngestOutcome:
         """Check, parse (format sniffed from the bytes), save under DIR/uploads/, store, reindex.
         ``progress`` hears of every OCR'd page."""
@@ -388,9 +399,18 @@ class KnowledgeBase:
                 if not existed:  # a file in uploads/ must be a document: never leave it behind alone
                     saved.unlink(missing_ok=True)
                 raise
+            self._audit(user, "upload", outcome)
             if outcome.status in CHANGED or not self.index_is_current():
                 self.build()
         return outcome
+
+    def _audit(self, user: str | None, action: str, outcome: IngestOutcome) -> None:
+        """Who stored what, when (DIR/audit.log); files that changed nothing are not logged."""
+        if outcome.status in CHANGED:
+            from .auth import audit
+
+            audit(self.index_dir, user or local_user(), action, doc_id=outcome.doc_id,
+                  source=outcome.source, status=outcome.status)  # fmt: skip
 
     def _unique_doc(self, doc: ParsedDocument) -> tuple[ParsedDocument, str]:
         """``doc`` renamed with -2, -3 … when its id belongs to a different stored document."""
@@ -432,12 +452,15 @@ class KnowledgeBase:
             return False
         return True
 
-    def remove_document(self, doc_id: str) -> None:
+    def remove_document(self, doc_id: str, user: str | None = None) -> None:
+        from .auth import audit
+
         with self._writing():
             try:
                 self.store.remove_document(doc_id)
             except UnknownDocument as exc:
                 raise ServiceError(str(exc)) from exc
+            audit(self.index_dir, user or local_user(), "remove", doc_id=doc_id)
             self._forget_caches()
             self.build()
 
@@ -631,6 +654,14 @@ def safe_file_name(name: str) -> str:
     stem, suffix = os.path.splitext(base)
     stem = _cut_utf8(stem[:MAX_NAME_CHARS], MAX_STEM_BYTES) or "upload"
     return f"{stem}{_cut_utf8(suffix[:10], MAX_SUFFIX_BYTES)}"
+
+
+def local_user() -> str:
+    """Who is writing when no one logged in: the account running policykb (the CLI, a local app)."""
+    try:
+        return f"local:{os.getlogin()}"
+    except OSError:  # no controlling terminal (a service, a container)
+        return f"local:{os.environ.get('USER') or os.getuid()}"
 
 
 def _cut_utf8(text: str, max_bytes: int) -> str:
