@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.embed import Embedder
-from index.errors import IndexMissing, IndexStale, SearchIndexError, StoreError, UnknownDocument
+from index.errors import IndexStale, SearchIndexError, StoreError, UnknownDocument
 from index.store import ClauseStore, StoredClause, StoredDocument
 from ingest.errors import FileTooLarge, IngestError
 from ingest.model import PageScan, ParsedDocument, Target
@@ -546,10 +546,15 @@ class KnowledgeBase:
     def retriever(self) -> Retriever:
         with self._cache_lock:
             if self._retriever is None:
+                link = self.index_dir / "search"
+                before = link.resolve() if link.is_symlink() else None
                 try:
                     self._retriever = open_retriever(self.index_dir, self.embedder())
                 except ServiceError as exc:
-                    if isinstance(exc.__cause__, IndexStale | IndexMissing) and self.writer_active():
+                    # Stale while a writer works, or the folder being read was swapped out and
+                    # deleted by a build that just finished: a moment later the index is whole.
+                    after = link.resolve() if link.is_symlink() else None
+                    if self.writer_active() or after != before:
                         raise ServiceError(REBUILDING.format(dir=self.index_dir)) from exc
                     raise
             return self._retriever

@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import crash_trials  # noqa: E402
+import crash_trials
 
 
 def test_a_kill_during_the_build_loses_nothing_and_leaves_nothing() -> None:

@@ -112,15 +112,15 @@ def test_parallel_uploads_all_become_documents(kb: KnowledgeBase) -> None:
         except BaseException as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=upload, args=(i,)) for i in range(6)]
+    threads = [threading.Thread(target=upload, args=(i,)) for i in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert errors == []
-    assert sorted(o.status for o in outcomes) == ["added"] * 6
+    assert sorted(o.status for o in outcomes) == ["added"] * 4
     stored = sorted(d.doc_id for d in kb.documents())
-    assert stored == sorted(f"报告{c}" for c in "甲乙丙丁戊己")
+    assert stored == sorted(f"报告{c}" for c in "甲乙丙丁")
     assert sorted(p.stem for p in (kb.index_dir / "uploads").iterdir()) == stored
     assert kb.index_is_current()
 
@@ -169,7 +169,7 @@ def test_asks_during_ingests_get_the_answer_or_try_again(kb: KnowledgeBase, tmp_
     reader = threading.Thread(target=ask)
     reader.start()
     try:
-        for i in range(4):
+        for i in range(2):
             kb.ingest_upload(f"other{i}.txt", variant(i).encode())
     finally:
         stop.set()
