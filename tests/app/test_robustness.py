@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,9 +13,9 @@ from char_embedder import CharEmbedder
 from conftest import SMALL_DOC
 
 from app import cli
-from app.retrieval import Retriever
 from app.services import MAX_STEM_BYTES, REBUILDING, KnowledgeBase, ServiceError, safe_file_name
 from index.build import MAX_EMBED_CHARS, build_indexes, remove_leftovers
+from index.store import ClauseStore
 from ingest.errors import FileTooLarge
 from ingest.pipeline import parse_bytes
 from ingest.read_options import ReadOptions
@@ -102,7 +103,14 @@ def test_a_text_over_the_character_limit_is_refused_by_name() -> None:
 # ---- 3. parallel uploads through one KnowledgeBase ---------------------------------------------
 
 
-def test_parallel_uploads_all_become_documents(kb: KnowledgeBase) -> None:
+def test_parallel_uploads_all_become_documents(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    insert_clause = ClauseStore._insert_clause
+
+    def slow_insert(self: ClauseStore, *args: object) -> None:
+        time.sleep(0.05)  # a write transaction lasts long enough that unserialised uploads overlap
+        insert_clause(self, *args)
+
+    monkeypatch.setattr(ClauseStore, "_insert_clause", slow_insert)
     errors: list[BaseException] = []
     outcomes = []
 
@@ -128,28 +136,34 @@ def test_parallel_uploads_all_become_documents(kb: KnowledgeBase) -> None:
 # ---- 4. a question during an ingest: one revision, or "try again" -------------------------------
 
 
-def test_a_write_between_search_and_composition_does_not_change_the_answer(
+def test_a_write_while_an_answer_is_composed_does_not_change_it(
     kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The issue's wrong answer: the clause ids were read, then an ingest replaced the document
+    (new clause ids), then the clauses were looked up: none found, 未找到, exit 0."""
     kb.ingest([write(tmp_path / "plan.txt", SMALL_DOC)])
-    expected = kb.ask(QUESTION)
-    assert expected.text.startswith(ANSWER)
+    question = "省工业和信息化厅牵头哪些任务？"
+    expected = kb.ask(question)
+    assert (expected.found, expected.text) == (
+        True,
+        "省工业和信息化厅牵头的条款共1条（1份文件），见下列条款。",
+    )
     writer = KnowledgeBase.open(kb.index_dir, embedder_factory=CharEmbedder)  # another process, say
-    doc = parse_bytes(SMALL_DOC.encode(), "plan.txt")
-    original = Retriever.ranked_hits
+    doc = dataclasses.replace(parse_bytes(SMALL_DOC.encode(), "plan.txt"), content_hash="new")
+    matching_clause_ids = ClauseStore.matching_clause_ids
 
-    def then_replace(self: Retriever, *args: object, **kwargs: object) -> object:
-        hits = original(self, *args, **kwargs)
-        # An ingest replaces the document (new clause ids) right after the search read its clauses.
-        writer.store.put_document(dataclasses.replace(doc, content_hash="new"))
-        return hits
+    def then_replace(self: ClauseStore, *args: object, **kwargs: object) -> object:
+        ids = matching_clause_ids(self, *args, **kwargs)
+        if self is not writer.store:
+            writer.store.put_document(doc)  # right after the reader took the clause ids
+        return ids
 
-    monkeypatch.setattr(Retriever, "ranked_hits", then_replace)
-    answer = kb.ask(QUESTION)
-    assert (answer.found, answer.text) == (True, expected.text)
-    monkeypatch.setattr(Retriever, "ranked_hits", original)
-    with pytest.raises(ServiceError) as caught:  # the index is behind the store now
-        kb.ask(QUESTION)
+    monkeypatch.setattr(ClauseStore, "matching_clause_ids", then_replace)
+    answer = kb.ask(question)
+    assert (answer.found, answer.text, answer.hits) == (True, expected.text, expected.hits)
+    monkeypatch.setattr(ClauseStore, "matching_clause_ids", matching_clause_ids)
+    with pytest.raises(ServiceError) as caught:  # now the index is behind the store, and no one writes
+        kb.ask(question)
     assert "changed after the index was built" in str(caught.value)
     writer.close()
 
