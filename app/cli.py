@@ -402,8 +402,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         str(args.port),
         "--server.address",
         args.host,
-        "--server.baseUrlPath",
-        args.base_path,
         "--server.headless",
         "true",
         # Streamlit's own upload cap is shown in the upload box; make it the one services enforce.
@@ -414,6 +412,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--browser.gatherUsageStats",
         "false",
     ]
+    if args.base_path:  # behind a reverse proxy that serves the app under /PATH/
+        command += ["--server.baseUrlPath", args.base_path.strip("/")]
     if users is None and args.host not in (DEFAULT_HOST, "localhost", "::1"):
         say(f"policykb: warning: serving on {args.host} without --users: anyone who can reach it may upload"
             " and remove documents", err)  # fmt: skip
