@@ -308,8 +308,9 @@ class KnowledgeBase:
         origin = str(path.resolve())
         try:
             data = _pipeline().load_bytes(path, options.limits.max_bytes)
-            doc_id, previous = self._place(path.name, origin, hashlib.sha256(data).hexdigest())
-            if previous is not None and previous.content_hash == hashlib.sha256(data).hexdigest():
+            digest = hashlib.sha256(data).hexdigest()
+            doc_id, previous = self._place(path.name, origin, digest)
+            if previous is not None and previous.content_hash == digest:
                 # not parsed again: a scan would be OCR'd again for nothing
                 self.store.put_document_origin(doc_id, origin)
                 scans = tuple(self.store.scanned_pages(doc_id))
