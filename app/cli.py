@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from rich.console import Console
@@ -26,6 +27,7 @@ from ingest.errors import IngestError
 from ingest.read_options import DEFAULT_OCR_MODE, DEFAULT_OCR_SETTINGS, OCR_MODES
 
 from .answer import Answer, printed, target_json
+from .auth import ROLES, USERS_ENV, AuthError, load_users, set_user
 from .evaluate import EvalFileError, evaluate, failures, load_questions, load_seed, seed_path_for
 from .query import QuestionError
 from .services import (
@@ -34,6 +36,7 @@ from .services import (
     KnowledgeBase,
     ServiceError,
     embedder_for,
+    one_line,
     read_options_for,
 )
 
@@ -45,7 +48,10 @@ STREAMLIT_SCRIPT = Path(__file__).resolve().parent / "ui" / "streamlit_app.py"
 DEFAULT_PORT = 8501
 DEFAULT_TOP_K = 5
 # Errors that mean "the user must do something", shown as one line instead of a traceback.
-USER_ERRORS = (ServiceError, QuestionError, IngestError, SearchIndexError, StoreError, EvalFileError, OSError)
+USER_ERRORS = (
+    ServiceError, QuestionError, IngestError, SearchIndexError, StoreError, EvalFileError, AuthError, OSError,
+)  # fmt: skip
+DEFAULT_HOST = "127.0.0.1"  # only this machine; --host 0.0.0.0 (with --users) for a shared deployment
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -53,14 +59,22 @@ err = Console(stderr=True, highlight=False)
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # SIGTERM (systemd stop, kill) unwinds like an exception, so a half-built index folder is removed
+    # by build_indexes' clean-up instead of staying behind.
+    with suppress(ValueError):  # only the main thread may set handlers (tests call main from others)
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.run(args)
     except USER_ERRORS as exc:
-        say(f"policykb: error: {exc}", err)
+        say(one_line(f"policykb: error: {printable(str(exc))}"), err)
         return 1
     except KeyboardInterrupt:
         say("policykb: interrupted", err)
         return 130
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,9 +143,29 @@ def build_parser() -> argparse.ArgumentParser:
     _index_option(p)
     p.add_argument("--corpus", type=Path, default=BUNDLED_CORPUS)
     p.add_argument("--port", type=_positive_int, default=DEFAULT_PORT)
+    p.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}: this machine only; 0.0.0.0: every interface)",
+    )
+    p.add_argument(
+        "--users",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"users file: the app asks for a login (default ${USERS_ENV}; none: no login)",
+    )
+    p.add_argument("--base-path", default="", help="URL path prefix behind a reverse proxy, e.g. policykb")
     _embedding_options(p)
     _engine_options(p)
     p.set_defaults(run=cmd_serve)
+
+    p = commands.add_parser("user", help="add a user to a users file, or change a user's password or role")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("name")
+    p.add_argument("--role", choices=tuple(ROLES), default="reader")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(run=cmd_user)
     return parser
 
 
@@ -242,8 +276,9 @@ def cmd_clauses(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    question = utf8_argument(args.question, "question")
     kb = KnowledgeBase.open(args.index, create=False)
-    answer = kb.ask(args.question, top_k=args.top_k, doc_id=args.doc)
+    answer = kb.ask(question, top_k=args.top_k, doc_id=args.doc)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -368,12 +403,33 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user(args: argparse.Namespace) -> int:
+    import getpass
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"password for {args.name}: ")
+        if getpass.getpass("again: ") != password:
+            raise AuthError("the two passwords differ")
+    if len(password) < 8:
+        raise AuthError("a password has at least 8 characters")
+    set_user(args.file, args.name, args.role, password)
+    say(f"{args.file}: {args.name} ({args.role}) saved")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    users = args.users or (Path(os.environ[USERS_ENV]) if os.environ.get(USERS_ENV) else None)
+    if users is not None:
+        load_users(users)  # a broken users file is one line now, not an app that lets nobody in
     kb = _open_for_writing(args)
     with progress_bar() as progress:
         report_failures(kb.ensure_built(args.corpus, progress))
     kb.close()
     env = {**os.environ, "POLICYKB_INDEX": str(kb.index_dir)}
+    if users is not None:
+        env[USERS_ENV] = str(users.resolve())
     command = [
         sys.executable,
         "-m",
@@ -382,6 +438,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         str(STREAMLIT_SCRIPT),
         "--server.port",
         str(args.port),
+        "--server.address",
+        args.host,
         "--server.headless",
         "true",
         # Streamlit's own upload cap is shown in the upload box; make it the one services enforce.
@@ -392,6 +450,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--browser.gatherUsageStats",
         "false",
     ]
+    if args.base_path:  # behind a reverse proxy that serves the app under /PATH/
+        command += ["--server.baseUrlPath", args.base_path.strip("/")]
+    if users is None and args.host not in (DEFAULT_HOST, "localhost", "::1"):
+        say(f"policykb: warning: serving on {args.host} without --users: anyone who can reach it may upload"
+            " and remove documents", err)  # fmt: skip
     sys.stdout.flush()
     os.execvpe(command[0], command, env)
     return 0  # not reached: exec replaces the process
@@ -400,11 +463,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
 # ---- presentation ------------------------------------------------------------------------------
 
 
+def utf8_argument(text: str, what: str) -> str:
+    """``text`` from the command line; bytes that are not UTF-8 (Python keeps them as surrogate
+    escapes) are a user error naming the first one, not a traceback further down."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        byte = ord(text[exc.start]) - 0xDC00
+        raise ServiceError(
+            f"the {what} “{printable(text)}” is not valid UTF-8 (byte 0x{byte:02x} at character"
+            f" {exc.start + 1}); type it again or set a UTF-8 locale"
+        ) from None
+    return text
+
+
+def printable(text: str) -> str:
+    """``text`` with undecodable command-line bytes (surrogate escapes) shown as \\xNN."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def report_failures(outcomes: Sequence[IngestOutcome]) -> None:
-    """One line per file that failed, naming it and the reason."""
+    """One line per file that failed, naming it and the reason (line breaks in a name escaped)."""
     for outcome in outcomes:
         if outcome.status == "failed":
-            say(f"{outcome.source}: {outcome.error}", err)
+            say(one_line(f"{outcome.source}: {outcome.error}"), err)
 
 
 @contextmanager
@@ -439,7 +521,7 @@ def ingest_table(outcomes: Sequence[IngestOutcome]) -> Table:
         )
     for o in outcomes:
         reason = o.error or "；".join(filter(None, (o.note, unparsed_note(o.unparsed))))
-        table.add_row(*_cells(o.source, o.status, o.clauses, o.attributions, reason))
+        table.add_row(*_cells(one_line(o.source), o.status, o.clauses, o.attributions, one_line(reason)))
     return table
 
 

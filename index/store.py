@@ -85,6 +85,11 @@ _SCAN_TABLES = {
         clause_id INTEGER NOT NULL REFERENCES clauses(clause_id) ON DELETE CASCADE,
         seq INTEGER NOT NULL, page INTEGER NOT NULL, x0 REAL, y0 REAL, x1 REAL, y1 REAL,
         PRIMARY KEY (clause_id, seq))""",
+    # Where a document came from (the file's absolute path, or uploads/NAME): the CLI replaces a
+    # document only when the same path comes back with new content, never another file whose name
+    # happens to give the same id. Documents stored before this table have no row.
+    "document_origins": """CREATE TABLE document_origins (
+        doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE, origin TEXT NOT NULL)""",
 }
 
 _META_FIELDS = ("title", "issuer", "doc_number", "date", "recipients", "public_status", "index_number")
@@ -184,8 +189,9 @@ class ClauseStore:
 
     # -- writes ---------------------------------------------------------------------------------
 
-    def put_document(self, doc: ParsedDocument) -> PutStatus:
-        """Add or replace ``doc``; unchanged (same id and content hash) writes nothing."""
+    def put_document(self, doc: ParsedDocument, origin: str | None = None) -> PutStatus:
+        """Add or replace ``doc``; unchanged (same id and content hash) writes nothing. ``origin``
+        (where the file came from) is recorded in the same transaction."""
         with self._transaction():
             row = self._db.execute(
                 "SELECT content_hash FROM documents WHERE doc_id = ?", (doc.doc_id,)
@@ -204,8 +210,16 @@ class ClauseStore:
                     for p in doc.scans
                 ],
             )
+            if origin is not None:
+                self._db.execute("INSERT INTO document_origins VALUES (?, ?)", (doc.doc_id, origin))
             self._bump_revision()
         return "added" if row is None else "replaced"
+
+    def put_document_origin(self, doc_id: str, origin: str) -> None:
+        """Record where a stored document came from, when it is not recorded yet (no new revision:
+        nothing a search sees changes)."""
+        with self._transaction():
+            self._db.execute("INSERT OR IGNORE INTO document_origins VALUES (?, ?)", (doc_id, origin))
 
     def remove_document(self, doc_id: str) -> None:
         with self._transaction():
@@ -312,6 +326,10 @@ class ClauseStore:
     def revision(self) -> int:
         """A counter bumped by every write, so derived indexes can tell they are stale."""
         return int(self._db.execute("SELECT value FROM store_info WHERE key = 'revision'").fetchone()[0])
+
+    def origins(self) -> dict[str, str]:
+        """doc_id -> where it came from, for the documents whose origin was recorded."""
+        return dict(self._db.execute("SELECT doc_id, origin FROM document_origins").fetchall())
 
     def documents(self) -> list[StoredDocument]:
         return [self._document(row) for row in self._document_rows("", ())]

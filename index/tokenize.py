@@ -21,7 +21,7 @@ import jieba
 from .store import ClauseStore
 
 TOKENIZER_NAME = "jieba-search"
-TOKENIZER_VERSION = 1
+TOKENIZER_VERSION = 2  # 2: fold() maps traditional characters to simplified
 USE_HMM = True  # jieba's HMM guesses unknown words (names of new programmes); deterministic
 # Quoted programme names such as “工赋山东” or “万企转型”: long enough to mean something, short enough
 # not to be a quoted sentence.

@@ -28,6 +28,7 @@ class Limits:
     max_part_bytes: int
     max_text_runs_per_page: int
     convert_timeout_seconds: float
+    max_text_chars: int
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import cache
+
+from ingest.datafiles import read_lines
 
 # Glyphs that PDF extraction produces in place of a printed character (display fix, 1:1).
 GLYPH_FIXES = {
@@ -28,8 +31,18 @@ _CHINESE_DATE = re.compile(r"([0-9０-９]{4})\s*年\s*([0-9０-９]{1,2})\s*月
 
 
 def fold(s: str) -> str:
-    """NFKC plus the glyph fixes: full-width digits/letters/punctuation become ASCII. Matching only."""
-    return unicodedata.normalize("NFKC", fix_glyphs(s))
+    """NFKC plus the glyph fixes, traditional characters as simplified: full-width digits/letters/
+    punctuation become ASCII and 商務廳 becomes 商务厅, so a question or a document printed in
+    traditional characters matches a simplified one. Matching only: display text keeps what was printed.
+    """
+    return unicodedata.normalize("NFKC", fix_glyphs(s)).translate(_traditional_table())
+
+
+@cache
+def _traditional_table() -> dict[int, str]:
+    """data/traditional.txt (from OpenCC's TSCharacters, see its header) as a str.translate table."""
+    pairs = (line.split("\t") for line in read_lines("traditional.txt"))
+    return {ord(traditional): simplified for traditional, simplified in pairs}
 
 
 def fix_glyphs(s: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from app.auth import USERS_ENV, User, authenticate, load_users
 from app.exports import table_csv
 from app.paths import default_index_dir
 from app.services import DocumentSummary, KnowledgeBase, ServiceError
@@ -64,3 +65,50 @@ def csv_download(frame: pd.DataFrame, file_name: str, *, key: str) -> None:
         key=key,
         icon=":material/download:",
     )
+
+
+@st.cache_resource
+def _users(path: str, mtime: float) -> dict[str, User]:  # mtime: a changed file is read again
+    return load_users(Path(path))
+
+
+def login_or_stop() -> User | None:
+    """With ``$POLICYKB_USERS`` set, the signed-in user (a login form until then); None without it,
+    which is one person on 127.0.0.1 (``policykb serve`` warns when it is opened wider)."""
+    path = os.environ.get(USERS_ENV)
+    if not path:
+        return None
+    user = st.session_state.get("user")
+    if user is not None:
+        with st.sidebar:
+            st.caption(f"已登录：{user.name}（{'可上传和删除' if user.may('upload') else '只读'}）")
+            if st.button("退出登录", key="logout"):
+                st.session_state.pop("user")
+                st.rerun()
+        return user
+    users = _users(path, Path(path).stat().st_mtime)
+    st.title("政策文件知识库")
+    with st.form("login"):
+        name = st.text_input("用户名")
+        password = st.text_input("密码", type="password")
+        if st.form_submit_button("登录", type="primary"):
+            found = authenticate(users, name, password)
+            if found is None:
+                st.error("用户名或密码不对。")
+            else:
+                st.session_state["user"] = found
+                st.rerun()
+    st.stop()
+    return None  # not reached: st.stop() ends the script run
+
+
+def may(action: str) -> bool:
+    """Whether the signed-in user may ``action`` (upload, remove); everyone may without a login."""
+    user = st.session_state.get("user")
+    return not os.environ.get(USERS_ENV) or (user is not None and user.may(action))
+
+
+def user_name() -> str | None:
+    """Who is signed in, for the audit log (None: the local account is logged)."""
+    user = st.session_state.get("user")
+    return None if user is None else user.name

@@ -23,6 +23,10 @@ st.set_page_config(page_title="政策文件知识库", page_icon="📑", layout=
 # Office staff use the app, they do not develop it: no Deploy button, no developer menu.
 st.set_option("client.toolbarMode", "viewer")
 
+from app.ui.common import login_or_stop  # noqa: E402  (after the sys.path fix above)
+
+login_or_stop()  # with $POLICYKB_USERS, nothing but the login form until someone signs in
+
 PAGES = [
     st.Page("views/ask.py", title="问答", icon=":material/question_answer:", default=True),
     st.Page("views/department.py", title="部门", icon=":material/apartment:", url_path="department"),

@@ -84,8 +84,20 @@ def read_bytes(data: bytes, source: str, options: ReadOptions = DEFAULT_READ_OPT
         raise EmptyFile(source)
     kind = sniff(data, source)
     if kind in _READERS_WITH_OPTIONS:
-        return _READERS_WITH_OPTIONS[kind](data, source, options)
-    return _READERS[kind](data, source)
+        raw = _READERS_WITH_OPTIONS[kind](data, source, options)
+    else:
+        raw = _READERS[kind](data, source)
+    return _within_text_limit(raw, options.limits.max_text_chars)
+
+
+def _within_text_limit(raw: RawDocument, max_chars: int) -> RawDocument:
+    """``raw``, unless its text is longer than every later stage is bounded for (see readers.toml)."""
+    chars = sum(len(page.text) for page in raw.pages)
+    if chars > max_chars:
+        raise FileTooLarge(
+            raw.source, f"the document has more text than the limit ({chars:,} > {max_chars:,} characters)"
+        )
+    return raw
 
 
 def sniff(data: bytes, source: str = "<bytes>") -> str:

@@ -253,7 +253,8 @@ def test_serve_builds_then_execs_streamlit(
     assert code == 0
     [(args, env)] = execs
     assert args[1:] == ["-m", "streamlit", "run", str(cli.STREAMLIT_SCRIPT), "--server.port", "8600",
-                        "--server.headless", "true", "--server.maxUploadSize", "50",
+                        "--server.address", "127.0.0.1", "--server.headless", "true",
+                        "--server.maxUploadSize", "50",
                         "--client.toolbarMode", "viewer", "--browser.gatherUsageStats", "false"]  # fmt: skip
     assert env["POLICYKB_INDEX"] == str(index_dir)
     assert [d.source for d in KnowledgeBase.open(index_dir).documents()] == ["small_plan.txt"]

@@ -35,7 +35,7 @@ def test_build_writes_params_and_swaps_in(index_dir: Path, embedder: HashEmbedde
         "model": None,
         "model_id": "hash-chars@test",
         "dim": 32,
-        "passage": "heading+text",
+        "passage": "heading+text, first 512 characters embedded",
     }
     assert params["vectors"] == "flat-ip" and params["user_words"] == 6
     assert params["tokenizer"] == tokenizer_fingerprint()

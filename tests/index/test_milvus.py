@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from index_helpers import HashEmbedder, make_document
 
-from index.build import SEARCH_LINK, STORE_FILE, build_indexes
+from index.build import BUILD_LOCK, SEARCH_LINK, STORE_FILE, build_indexes
 from index.engine import EngineChoice
 from index.errors import IndexMissing, IndexStale
 from index.milvus import (
@@ -184,7 +184,7 @@ def test_an_unreachable_milvus_is_one_clear_error(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-folder"
     assert str(caught.value) == f"cannot open Milvus Lite at {bad}: folder {missing} does not exist"
     assert not (folder / SEARCH_LINK).exists()
-    assert sorted(p.name for p in folder.iterdir()) == ["cache", STORE_FILE]
+    assert sorted(p.name for p in folder.iterdir()) == [BUILD_LOCK, "cache", STORE_FILE]  # no search.*
 
 
 def test_check_index_wants_the_engine_asked_for(indexes: tuple[Searcher, Searcher, str]) -> None:

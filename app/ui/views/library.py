@@ -8,7 +8,7 @@ import streamlit as st
 from app.services import MAX_UPLOAD_BYTES, ServiceError
 from app.ui import format as fmt
 from app.ui import scans as scan_view
-from app.ui.common import csv_download, knowledge_base
+from app.ui.common import csv_download, knowledge_base, may, user_name
 from ingest.read_options import DEFAULT_OCR_SETTINGS
 
 STATUS_TEXT = {"added": "已导入", "replaced": "已更新", "unchanged": "内容未变，无需重复导入"}
@@ -26,6 +26,11 @@ if documents:
     csv_download(frame, "文件库.csv", key="library_csv")
 else:
     st.info("还没有文件。请在下方上传政策文件（PDF、OFD、Word、WPS、网页或文本）。")
+
+can_upload, can_remove = may("upload"), may("remove")
+if not can_upload:
+    st.info("您的账号是只读账号：可以查看和下载，不能上传或删除文件。")
+    st.stop()
 
 st.subheader("上传文件")
 st.caption(
@@ -46,9 +51,11 @@ def import_one(name: str, data: bytes, progress) -> tuple[str, str]:  # progress
     """(level, message) for one uploaded file; a failure never touches the other files or the library.
     The level is success, warning (OCR'd pages to check) or error."""
     try:
-        outcome = kb.ingest_upload(name, data, progress)
+        outcome = kb.ingest_upload(name, data, progress, user=user_name())
     except ServiceError as exc:
         return "error", f"{name}：未导入。{exc}"
+    except Exception as exc:  # never a lost upload without a word: say what happened
+        return "error", f"{name}：未导入。内部错误（{type(exc).__name__}: {exc}）"
     if outcome.status == "failed":
         return "error", f"{name}：未导入。{outcome.error}"
     note = f"（{outcome.note}）" if outcome.note else ""
@@ -80,7 +87,7 @@ if submitted and uploads:
 for level, message in st.session_state.pop("library_messages", []):  # shown once, after the rerun
     getattr(st, level)(message)
 
-if documents:
+if documents and can_remove:
     st.subheader("删除文件")
     titles = {d.doc_id: d.title or d.source for d in documents}
     doomed = st.selectbox(
@@ -98,7 +105,7 @@ if documents:
         yes, no = st.columns([1, 6])
         if yes.button("确认删除", type="primary", key="remove_yes"):
             try:
-                kb.remove_document(doomed)
+                kb.remove_document(doomed, user=user_name())
             except ServiceError as exc:
                 st.error(f"删除失败：{exc}")
             else:
