@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.departments import canonical, is_known
 from ingest.model import Attribution, Department, Unparsed
@@ -305,3 +305,25 @@ def find_attributions(text: str, start: int, end: int, *, first_listed_leads: bo
 def parse_attribution(inner: str, *, first_listed_leads: bool = False) -> dict[str, list[str]] | None:
     """Names by role of one carrier's inner text, or None when it is no attribution."""
     return Tagger(inner).parse(inner, first_listed_leads=first_listed_leads)
+
+
+def as_printed(found: Attribution, printed: str, read: str) -> Attribution:
+    """An attribution tagged on ``read`` (the text with traditional characters simplified, one for
+    one) with its carrier and names as ``printed``; canonical names stay those of the simplified."""
+    low, high = min(found.start, found.scope_start), max(found.end, found.scope_end)
+
+    def back(name: str) -> str:
+        at = read.find(name, low, high)
+        return printed[at : at + len(name)] if at >= 0 else name
+
+    def departments(units: tuple[Department, ...]) -> tuple[Department, ...]:
+        return tuple(replace(d, printed=back(d.printed)) for d in units)
+
+    return replace(
+        found,
+        raw=back(found.raw),
+        lead=departments(found.lead),
+        cooperate=departments(found.cooperate),
+        responsible=departments(found.responsible),
+        generic=tuple(back(g) for g in found.generic),
+    )

@@ -10,7 +10,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from ingest.attribution import Tagger
+from ingest.attribution import Tagger, as_printed
 from ingest.clean import clean_document
 from ingest.errors import NoClauses
 from ingest.metadata import extract_meta
@@ -21,6 +21,7 @@ from ingest.roles import first_listed_lead_at
 from ingest.segment import segment_document
 from ingest.tables import TableRow
 from ingest.targets import find_targets
+from ingest.text import simplified
 
 _ASCII_RUNS = re.compile(r"[^A-Za-z0-9]+")
 _CJK_RUNS = re.compile(r"[^0-9A-Za-z\u3400-\u9fff]+")
@@ -50,9 +51,12 @@ def _tag(
         tagged = tagger.row(row)
     else:
         tagged = tagger.tag(clause.start, clause.end, first_listed_leads=first_listed_leads)
+    attributions = tagged.attributions
+    if tagger.text != text:  # read with traditional characters simplified: names back as printed
+        attributions = tuple(as_printed(a, text, tagger.text) for a in attributions)
     return dataclasses.replace(
         clause,
-        attributions=tagged.attributions,
+        attributions=attributions,
         unparsed=tagged.unparsed,
         cells=tuple((kind, cell.text) for kind, cell in row.cells.items()) if row else (),
         targets=find_targets(text, clause.start, clause.end),
@@ -68,10 +72,13 @@ def parse_raw(raw: RawDocument, content_hash: str) -> ParsedDocument:
     tree = segment_document(clean.text)
     if not tree.clauses:
         raise NoClauses(raw.source)
-    convention_at = first_listed_lead_at(clean.text)
+    # The role grammar and unit shapes are simplified Chinese: a text printed in traditional
+    # characters is tagged in simplified form (one for one, so offsets hold) and its names mapped back.
+    read = simplified(clean.text)
+    convention_at = first_listed_lead_at(read)
     meta = extract_meta(raw, clean)
     numbered = any(c.path for c in tree.clauses)
-    tagger = Tagger.for_document(clean.text, meta.issuer, numbered=numbered)
+    tagger = Tagger.for_document(read, meta.issuer, numbered=numbered)
     return ParsedDocument(
         doc_id=doc_id_for(raw.source),
         source=raw.source,

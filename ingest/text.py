@@ -35,7 +35,12 @@ def fold(s: str) -> str:
     punctuation become ASCII and 商務廳 becomes 商务厅, so a question or a document printed in
     traditional characters matches a simplified one. Matching only: display text keeps what was printed.
     """
-    return unicodedata.normalize("NFKC", fix_glyphs(s)).translate(_traditional_table())
+    return simplified(unicodedata.normalize("NFKC", fix_glyphs(s)))
+
+
+def simplified(s: str) -> str:
+    """Traditional characters as simplified, one for one (same length and offsets as ``s``)."""
+    return s.translate(_traditional_table())
 
 
 @cache

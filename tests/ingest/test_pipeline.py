@@ -111,3 +111,19 @@ def test_a_news_report_without_numbers_has_no_attributions_and_a_notice_keeps_th
     assert [c.attributions for c in parse_bytes(news.encode(), "news.txt").clauses] == [()]
     (clause,) = parse_bytes(notice.encode(), "notice.txt").clauses
     assert [d.printed for d in clause.departments("responsible")] == ["工业和信息化部装备工业司"]
+
+
+def test_a_document_printed_in_traditional_characters_keeps_its_names_as_printed() -> None:
+    text = (
+        "一、重點任務\n（一）建設智慧園區。推進園區數字化改造。（省工業和信息化廳牽頭，省商務廳配合）\n"
+        "第一條 本辦法由省科技廳負責解釋。\n"
+    )
+    first, article = parse_bytes(text.encode(), "trad.txt").clauses[1:]
+    (attribution,) = first.attributions
+    assert attribution.raw == "省工業和信息化廳牽頭，省商務廳配合"
+    assert [(d.printed, d.canonical, d.known) for d in first.departments("lead")] == [
+        ("省工業和信息化廳", "省工业和信息化厅", True)
+    ]
+    assert [d.canonical for d in first.departments("cooperate")] == ["省商务厅"]
+    assert article.path == "第一條"
+    assert [d.printed for d in article.departments("responsible")] == ["省科技廳"]
