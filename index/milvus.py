@@ -35,7 +35,11 @@ TOKEN_ENV = "POLICYKB_MILVUS_TOKEN"
 LITE_FILE = "milvus.db"  # the default URI of --engine milvus: a Milvus Lite file beside the store
 ROLE_FIELDS = {"lead": "lead", "cooperate": "cooperate", "responsible": "responsible"}
 INSERT_BATCH = 1000
-CONNECT_TIMEOUT = 10.0  # seconds pymilvus waits for a server before giving up (not used by tests)
+CONNECT_TIMEOUT = 10.0  # seconds pymilvus waits for a server before giving up
+# Milvus Lite serves from threads of this very process: on a busy machine its gRPC server can take
+# longer than a remote one to answer (a 10 s wait failed under load in CI), and a longer wait costs
+# nothing when it is up.
+LITE_CONNECT_TIMEOUT = 300.0
 MAX_TEXT_BYTES = 65_535  # Milvus's VARCHAR limit; longer passages are analysed by their first part
 MAX_DEPARTMENTS = 1024  # per role per clause: ARRAY fields need a capacity
 MAX_YEARS = 256
@@ -102,7 +106,8 @@ def connect(uri: str) -> Any:  # a pymilvus.MilvusClient
                 f"cannot open Milvus Lite at {uri}: folder {Path(uri).parent} does not exist"
             )
     try:
-        return MilvusClient(uri=uri, token=os.environ.get(TOKEN_ENV, ""), timeout=CONNECT_TIMEOUT)
+        timeout = CONNECT_TIMEOUT if is_server(uri) else LITE_CONNECT_TIMEOUT
+        return MilvusClient(uri=uri, token=os.environ.get(TOKEN_ENV, ""), timeout=timeout)
     except Exception as exc:  # pymilvus raises MilvusException, grpc errors, OSError, RuntimeError…
         hint = " (a Milvus Lite file is open in one process at a time)" if not is_server(uri) else ""
         raise MilvusUnavailable(f"cannot reach Milvus at {uri}: {_one_line(exc)}{hint}") from exc
