@@ -52,7 +52,7 @@ def _tag(
     else:
         tagged = tagger.tag(clause.start, clause.end, first_listed_leads=first_listed_leads)
     attributions = tagged.attributions
-    if tagger.text != text:  # read with traditional characters simplified: names back as printed
+    if tagger.text is not text:  # read with traditional characters simplified: names back as printed
         attributions = tuple(as_printed(a, text, tagger.text) for a in attributions)
     return dataclasses.replace(
         clause,
@@ -75,6 +75,7 @@ def parse_raw(raw: RawDocument, content_hash: str) -> ParsedDocument:
     # The role grammar and unit shapes are simplified Chinese: a text printed in traditional
     # characters is tagged in simplified form (one for one, so offsets hold) and its names mapped back.
     read = simplified(clean.text)
+    read = clean.text if read == clean.text else read  # the same object when nothing was traditional
     convention_at = first_listed_lead_at(read)
     meta = extract_meta(raw, clean)
     numbered = any(c.path for c in tree.clauses)
