@@ -11,9 +11,10 @@ answer-exact: ``answer.lead`` (``answer.cooperate`` for type cooperate) equals t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from ingest.text import fold
 from ingest.units import normalise
@@ -69,20 +70,31 @@ class EvalReport:
         return self._share(lambda r: r.exact)
 
 
+T = TypeVar("T")
+
+
 class EvalFileError(ValueError):
     """A question or seed file that cannot be read; ``str`` names the file and line."""
 
 
-def load_questions(path: Path) -> list[EvalQuestion]:
-    questions = []
+def _question_rows(path: Path, make: Callable[[dict], T]) -> Iterator[tuple[int, T]]:
+    """(line number, ``make(row)``) for each non-empty JSON line; a bad line is one EvalFileError."""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-            question = EvalQuestion(str(row["id"]), row["q"], row["type"], row["clause"])
+            yield number, make(json.loads(line))
         except (ValueError, KeyError, TypeError) as exc:
             raise EvalFileError(f"{path}:{number}: not a question line ({exc})") from exc
+
+
+def _dev_question(row: dict) -> EvalQuestion:
+    return EvalQuestion(str(row["id"]), row["q"], row["type"], row["clause"])
+
+
+def load_questions(path: Path) -> list[EvalQuestion]:
+    questions = []
+    for number, question in _question_rows(path, _dev_question):
         if question.type not in QUESTION_TYPES:
             raise EvalFileError(
                 f"{path}:{number}: type must be one of {QUESTION_TYPES}, got {question.type!r}"
@@ -169,22 +181,19 @@ class GoldResult:
     got: str = ""  # what the answer said, for the failure list
 
 
+def _gold_question(row: dict) -> GoldQuestion:
+    return GoldQuestion(
+        id=str(row["id"]), q=row["q"], kind=row["kind"], split=row["split"],
+        words=row.get("words", ""), doc=row.get("doc"), clause=row.get("clause"),
+        units=tuple(tuple(u) for u in row.get("units", ())), roles=tuple(row.get("roles", ())),
+        combine=row.get("combine", "and"), clauses=tuple(tuple(c) for c in row.get("clauses", ())),
+        near_miss=bool(row.get("near_miss", False)),
+    )  # fmt: skip
+
+
 def load_gold_questions(path: Path) -> list[GoldQuestion]:
     out = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            question = GoldQuestion(
-                id=str(row["id"]), q=row["q"], kind=row["kind"], split=row["split"],
-                words=row.get("words", ""), doc=row.get("doc"), clause=row.get("clause"),
-                units=tuple(tuple(u) for u in row.get("units", ())), roles=tuple(row.get("roles", ())),
-                combine=row.get("combine", "and"), clauses=tuple(tuple(c) for c in row.get("clauses", ())),
-                near_miss=bool(row.get("near_miss", False)),
-            )  # fmt: skip
-        except (ValueError, KeyError, TypeError) as exc:
-            raise EvalFileError(f"{path}:{number}: not a question line ({exc})") from exc
+    for number, question in _question_rows(path, _gold_question):
         if question.kind not in KINDS:
             raise EvalFileError(f"{path}:{number}: kind must be one of {KINDS}, got {question.kind!r}")
         out.append(question)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from ingest.model import (
     ROLES,
@@ -32,6 +32,8 @@ from ingest.model import (
 )
 
 from .errors import StoreError, StoreVersionMismatch, UnknownDocument
+
+R = TypeVar("R")  # a value made from one row of a per-clause table
 
 # 2: attributions carry their carrier and deadline, departments whether the alias table knows them,
 # clauses the carriers that could not be read.
@@ -599,25 +601,24 @@ class ClauseStore:
         return {k: tuple(v) for k, v in out.items()}
 
     def _targets(self, ids: list[int]) -> dict[int, tuple[Target, ...]]:
-        out: dict[int, list[Target]] = {}
-        for chunk in _chunks(ids):
-            for clause_id, *fields in self._db.execute(
-                "SELECT clause_id, metric, value, number, unit, qualifier, timeframe, year, start,"
-                f' "end" FROM targets WHERE clause_id IN ({_marks(chunk)}) ORDER BY clause_id, seq',
-                chunk,
-            ):
-                out.setdefault(clause_id, []).append(Target(*fields))
-        return {k: tuple(v) for k, v in out.items()}
+        columns = 'metric, value, number, unit, qualifier, timeframe, year, start, "end"'
+        return self._by_clause(ids, columns, "targets", Target)
 
     def _boxes(self, ids: list[int]) -> dict[int, tuple[Box, ...]]:
-        out: dict[int, list[Box]] = {}
+        return self._by_clause(ids, "page, x0, y0, x1, y1", "clause_boxes", Box)
+
+    def _by_clause(
+        self, ids: list[int], columns: str, table: str, make: Callable[..., R]
+    ) -> dict[int, tuple[R, ...]]:
+        """Rows of ``table`` for the clauses ``ids``, made into values and grouped by clause, in order."""
+        out: dict[int, list[R]] = {}
         for chunk in _chunks(ids):
             for clause_id, *fields in self._db.execute(
-                "SELECT clause_id, page, x0, y0, x1, y1 FROM clause_boxes"
+                f"SELECT clause_id, {columns} FROM {table}"
                 f" WHERE clause_id IN ({_marks(chunk)}) ORDER BY clause_id, seq",
                 chunk,
             ):
-                out.setdefault(clause_id, []).append(Box(*fields))
+                out.setdefault(clause_id, []).append(make(*fields))
         return {k: tuple(v) for k, v in out.items()}
 
 

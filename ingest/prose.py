@@ -76,6 +76,8 @@ class _Lexicon:
     host: re.Pattern[str]  # 办公室设在 (the unit that hosts it)
     places: re.Pattern[str]  # 济南和青岛两市: places counted as governments
     duty: re.Pattern[str]  # modals and a body's duty (负责, 统筹): a task with no subject of its own
+    duty_verb: re.Pattern[str]
+    news_opening: re.Pattern[str]
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -111,17 +113,19 @@ def _lexicon() -> _Lexicon:
             f"(?P<names>(?:{_alternation(places())})(?:[、和及与](?:{_alternation(places())}))+){p['place_group']}"
         ),
         duty=re.compile(f"(?:{_alternation(p['modals'])})*(?:{_alternation(p['body_duties'])})"),
+        duty_verb=re.compile(_alternation(p["duty_verbs"])),
+        news_opening=re.compile(p["news_opening"]),
     )
 
 
 def opens_with_duty(text: str) -> bool:
     """The text starts with a duty verb (完善…, 推进…): a task, not a name."""
-    return re.match(_alternation(grammar().prose["duty_verbs"]), text) is not None
+    return _lexicon().duty_verb.match(text) is not None
 
 
 def reports_news(text: str) -> bool:
     """The text opens as a news report does (a dateline, then the event), see ``news_opening``."""
-    return re.match(grammar().prose["news_opening"], text) is not None
+    return _lexicon().news_opening.match(text) is not None
 
 
 @dataclass

@@ -266,16 +266,9 @@ def test_damaged_scans_fail_only_with_ingest_errors(one_line):
 )
 @needs_cjk_font
 def test_the_whole_plan_scanned_gives_the_clauses_of_its_text():
-    from test_pdf_equivalence import CHARS_PER_LINE, LINES_PER_PAGE, PLAN
+    from test_pdf_equivalence import PLAN, typeset_plan
 
-    from_text = parse_bytes(PLAN.read_bytes(), PLAN.name)
-    body = from_text.clean.text[from_text.clauses[0].start :].split("\n")
-    pdf = render_pdf(
-        [from_text.meta.title, *body],
-        header="山 东 省 人 民 政 府",
-        chars_per_line=CHARS_PER_LINE,
-        lines_per_page=LINES_PER_PAGE,
-    )
+    pdf = typeset_plan(render_pdf, parse_bytes(PLAN.read_bytes(), PLAN.name))
     typeset = parse_bytes(pdf, "plan.pdf")
     from_scan = parse_bytes(scan(pdf), "scan.pdf")
     assert folded_clauses(from_scan) == folded_clauses(typeset)

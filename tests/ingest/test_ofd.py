@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from ofd_writer import MODES, render_ofd
 from render import PAGE_BREAK, render_docx, render_pdf, render_zip
-from test_pdf_equivalence import CHARS_PER_LINE, LINES_PER_PAGE, PLAN, clause_view
+from test_pdf_equivalence import PLAN, clause_view, typeset_plan
 from test_pdf_render import EXPECTED_TEXT, HEADER, LINES
 
 from ingest.clean import clean_document
@@ -48,14 +48,7 @@ def test_text_lines_pages_and_header_as_from_the_pdf(mode, reverse):
 
 def test_the_plan_as_ofd_gives_the_clauses_of_its_text():
     from_text = parse_bytes(PLAN.read_bytes(), PLAN.name)
-    body = from_text.clean.text[from_text.clauses[0].start :].split("\n")
-    data = render_ofd(
-        [from_text.meta.title, *body],
-        header="山 东 省 人 民 政 府",
-        chars_per_line=CHARS_PER_LINE,
-        lines_per_page=LINES_PER_PAGE,
-        mode="glyphs",
-    )
+    data = typeset_plan(render_ofd, from_text, mode="glyphs")
     from_ofd = parse_bytes(data, "plan.ofd")
     assert clause_view(from_ofd) == clause_view(from_text)
     assert len({c.page_start for c in from_ofd.clauses}) > 5

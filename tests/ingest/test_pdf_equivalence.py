@@ -7,6 +7,7 @@ lines and pages exactly as in a printed document.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,18 @@ def clause_view(document) -> list[tuple]:
     ]
 
 
+def typeset_plan(render: Callable[..., bytes], from_text, **options: object) -> bytes:
+    """The plan's title and body set in 公文 layout by ``render`` (render_pdf, render_ofd …)."""
+    body = from_text.clean.text[from_text.clauses[0].start :].split("\n")
+    return render(
+        [from_text.meta.title, *body],
+        header="山 东 省 人 民 政 府",
+        chars_per_line=CHARS_PER_LINE,
+        lines_per_page=LINES_PER_PAGE,
+        **options,
+    )
+
+
 @pytest.fixture(scope="module")
 def from_text():
     return parse_bytes(PLAN.read_bytes(), PLAN.name)
@@ -42,15 +55,7 @@ def from_text():
 
 @pytest.fixture(scope="module")
 def from_pdf(from_text):
-    body = from_text.clean.text[from_text.clauses[0].start :].split("\n")
-    paragraphs = [from_text.meta.title, *body]
-    pdf = render_pdf(
-        paragraphs,
-        header="山 东 省 人 民 政 府",
-        chars_per_line=CHARS_PER_LINE,
-        lines_per_page=LINES_PER_PAGE,
-    )
-    return parse_bytes(pdf, "plan.pdf")
+    return parse_bytes(typeset_plan(render_pdf, from_text), "plan.pdf")
 
 
 def test_the_pdf_breaks_clauses_and_names_across_pages(from_pdf):
