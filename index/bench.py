@@ -359,7 +359,7 @@ def _same_tokens(index_dir: Path) -> tuple[object, list[list[str]]]:
     from .tokenize import ClauseTokenizer
 
     words = (index_dir / "search" / "userdict.txt").read_text(encoding="utf-8").splitlines()
-    tokenizer = ClauseTokenizer(words, index_dir / "cache")
+    tokenizer = ClauseTokenizer(words)
     piece_tokens = lru_cache(maxsize=None)(tokenizer.tokenize)
     corpus: list[list[str]] = []
     with ClauseStore(index_dir / STORE_FILE) as store:

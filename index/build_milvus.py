@@ -64,7 +64,7 @@ def build_milvus(
     # Document frequencies by our tokenizer: the app's IDF (EvidenceModel), not Milvus's ranking.
     doc_freq: Counter[str] = Counter()
     texts = (passage_text(h, t) for _, _, h, t in store.iter_passages())
-    for row, tokens in enumerate(_token_lists(tokenizer, texts, total, index_dir / "cache"), start=1):
+    for row, tokens in enumerate(_token_lists(tokenizer, texts, total), start=1):
         doc_freq.update(set(tokens))
         if progress and (row % 1000 == 0 or row == total):
             progress("tokenize", row, total)

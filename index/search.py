@@ -308,7 +308,7 @@ def _load(folder: Path, params: dict[str, object], index_dir: Path) -> _Parts | 
     sizes = {len(clause_ids), len(doc_of), bm25.n_docs, len(vectors)}
     if sizes != {params["clauses"]}:
         raise IndexCorrupt(f"{folder}: parts disagree on the clause count ({sorted(sizes)}); {_REBUILD}")
-    tokenizer = ClauseTokenizer(user_words, index_dir / "cache")
+    tokenizer = ClauseTokenizer(user_words)
     doc_codes = {doc_id: code for code, doc_id in enumerate(doc_ids)}
     return _Parts(params, tokenizer, bm25, vectors, clause_ids, doc_of, doc_codes)
 
@@ -323,7 +323,7 @@ def _load_milvus(
         raise IndexCorrupt(f"{folder}: incomplete index ({exc}); {_REBUILD}") from exc
     uri = resolve_uri(str(engine["uri"]), index_dir)
     milvus = MilvusEngine.open(uri, str(engine["alias"]))
-    tokenizer = ClauseTokenizer(user_words, index_dir / "cache")
+    tokenizer = ClauseTokenizer(user_words)
     return _MilvusParts(params, tokenizer, doc_freq, milvus)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from index.e5_onnx import MODEL_CACHE_ENV
+from index.model_cache import MODEL_CACHE_ENV
 
 # The document generators (render.py, scan.py, ofd_writer.py) live beside the reader tests; the app
 # tests make scans and OFDs with them too.

@@ -30,7 +30,7 @@ def test_user_words_stay_whole_and_noise_is_dropped(tmp_path: Path) -> None:
         "省发改委",
         "牵头",
     ]
-    assert (tmp_path / "jieba.cache").exists()
+    assert [p.name for p in tmp_path.iterdir()] == [f"jieba-{jieba.__version__}.cache"]
 
 
 def test_full_width_query_matches_half_width_text(tmp_path: Path) -> None:
