@@ -38,7 +38,14 @@ from ingest.roles import (
     strip_notes,
 )
 from ingest.tables import UNIT_COLUMNS, TableRow
-from ingest.units import defined_names, is_generic, looks_like_unit, self_references, split_units
+from ingest.units import (
+    agent_self_references,
+    defined_names,
+    is_generic,
+    looks_like_unit,
+    self_references,
+    split_units,
+)
 
 # An attribution is a short bracket; a longer one is an unbalanced bracket swallowing text.
 MAX_ATTRIBUTION_CHARS = 400
@@ -138,13 +145,15 @@ class Tagger:
     text: str
     defined: Mapping[str, str] = field(default_factory=dict)
     reads_duties: bool = True  # false for a news report: its sentences assign nothing
+    own_names: Mapping[str, str] = field(default_factory=dict)  # 部 -> the issuer 交通运输部 (after 由)
 
     @classmethod
     def for_document(cls, text: str, issuer: str = "", *, numbered: bool = True) -> Tagger:
         """The tagger of one document; ``issuer`` is what its 我部 / 我委 stand for; a text with no
         numbered clauses (``numbered`` false) that opens as a news report has no prose duties."""
         defined = {**dict.fromkeys(self_references(), issuer), **defined_names(text)}
-        return cls(text, defined, reads_duties=numbered or not reports_news(text))
+        own = {short: issuer for short in agent_self_references() if issuer.endswith(short)}
+        return cls(text, defined, reads_duties=numbered or not reports_news(text), own_names=own)
 
     def __post_init__(self) -> None:
         self.prose = ProseReader(self.text, self.defined, self.reads_duties)
@@ -155,7 +164,7 @@ class Tagger:
         return bool(names) and all(n in self.defined or is_generic(n) or looks_like_unit(n) for n in names)
 
     def department(self, name: str) -> Department:
-        full = self.defined.get(name) or name
+        full = self.defined.get(name) or self.own_names.get(name) or name
         return Department(printed=name, canonical=canonical(full), known=is_known(full))
 
     def _departments(self, names: list[str]) -> tuple[Department, ...]:

@@ -20,6 +20,7 @@ from ingest.numbering import fold_width, match_number
 from ingest.roles import ROLE_NAMES, designation_role, grammar
 from ingest.units import (
     MAX_NAME_CHARS,
+    agent_self_references,
     has_strong_ending,
     is_body,
     is_clearly_named,
@@ -74,6 +75,7 @@ class _Lexicon:
     introducer: re.Pattern[str]  # ends where a name may start inside a sub-clause
     establisher: re.Pattern[str]  # 成立 (a body set up by the document)
     host: re.Pattern[str]  # 办公室设在 (the unit that hosts it)
+    place: re.Pattern[str]  # 北京 / 北京市: one place, standing for its government
     places: re.Pattern[str]  # 济南和青岛两市: places counted as governments
     duty: re.Pattern[str]  # modals and a body's duty (负责, 统筹): a task with no subject of its own
     duty_verb: re.Pattern[str]
@@ -90,7 +92,7 @@ def _lexicon() -> _Lexicon:
     p = g.prose
     verbs = {role: [w for w, r in g.verb_role.items() if r == role] for role in ROLE_NAMES}
     roles = [*p["with"], *(w for ws in verbs.values() for w in ws)]
-    followers = [*p["modals"], *p["duty_verbs"], *p["connectives"], *roles, "为"]
+    followers = [*p["modals"], *p["duty_verbs"], *p["connectives"], *roles, *g.copulas]
     return _Lexicon(
         follower=re.compile(_alternation(followers)),
         strong_follower=re.compile(_alternation([*p["modals"], *roles])),
@@ -109,6 +111,7 @@ def _lexicon() -> _Lexicon:
         introducer=re.compile(f"(?:{_alternation(p['introducers'])})$"),
         establisher=re.compile(_alternation(p["establishers"])),
         host=re.compile(_alternation(p["hosts"])),
+        place=re.compile(f"(?:{_alternation(places())})[省市区县]?"),
         places=re.compile(
             f"(?P<names>(?:{_alternation(places())})(?:[、和及与](?:{_alternation(places())}))+){p['place_group']}"
         ),
@@ -259,7 +262,10 @@ class ProseReader:
         if found:
             names, after = found
             role = self._role_after(after, stop)
-            return _Reading(role, names, self._partners(after, stop)) if role else _Reading()
+            if not role:
+                return _Reading()
+            led = self._cooperated_with(after, stop) if role == "cooperate" else []
+            return _Reading(role, names, self._partners(after, stop), inside_lead=led)
         if last and self._continues_as_lead(pos, stop):  # 省大数据局要…，会同有关部门…: it leads
             return _Reading(partners=self._partners(pos, stop), promote=True)
         return _Reading(inside_lead=self._lead_inside(pos, stop))  # 建立国家发展改革委牵头的…机制
@@ -268,17 +274,41 @@ class ProseReader:
         """由X… anywhere in the sub-clause (本办法由X负责解释, 评价机构由X负责遴选)."""
         agent = _lexicon().agent
         for match in agent.finditer(self.folded, pos, stop):
-            found = self._subject(match.end(), stop, agent=True)
+            found = self._subject(match.end(), stop, agent=True) or self._own_name(match.end(), stop)
             if found:
                 return found
         return None
 
+    def _own_name(self, pos: int, stop: int) -> tuple[list[str], int] | None:
+        """由部另行制定: the issuer by its last character, when a verb follows it (由部分…: no)."""
+        for short in agent_self_references():
+            if self.folded.startswith(short, pos) and self._follows(pos + len(short), stop):
+                return [short], pos + len(short)
+        return None
+
     def _continues_as_lead(self, pos: int, stop: int) -> bool:
+        """…，会同有关部门… / …，牵头…: the sentence's subject leads; …，协调研究解决… (no partner) not."""
         lex = _lexicon()
         head = lex.modals.match(self.folded, pos, stop).end()
-        return bool(
-            lex.with_word.match(self.folded, head, stop) or lex.lead_word.match(self.folded, head, stop)
-        )
+        with_word = lex.with_word.match(self.folded, head, stop)
+        if with_word:
+            return self._names_partner(with_word.end(), stop)
+        return bool(lex.lead_word.match(self.folded, head, stop))
+
+    def _cooperated_with(self, pos: int, stop: int) -> list[str]:
+        """X配合Y推进…: the units (or the place, as its government) Y that X cooperates with lead."""
+        lex = _lexicon()
+        head = lex.modals.match(self.folded, pos, stop).end()
+        word = lex.cooperate_word.match(self.folded, head, stop)
+        if not word:
+            return []
+        found = self.read_units(word.end(), stop)
+        if found and self._all_clear(found[0]):
+            return [n for n in found[0] if not is_generic(n)]
+        place = lex.place.match(self.folded, word.end(), stop)
+        if place and lex.duty_verb.match(self.folded, place.end(), stop):
+            return [self.text[place.start() : place.end()]]
+        return []
 
     def _lead_inside(self, pos: int, stop: int) -> list[str]:
         """Units right before a lead word inside the sub-clause, the earliest clear reading."""
@@ -423,9 +453,9 @@ class ProseReader:
 
     def _role_after(self, pos: int, limit: int) -> str | None:
         """The role a subject takes from the words after it: 牵头 / 会同 lead, 配合 cooperates, 为牵头单位
-        designates, another duty verb answers for the task; 为 + anything else is no assignment."""
+        designates, another duty verb answers for the task; 为 / 是 + anything else is no assignment."""
         lex = _lexicon()
-        if self.folded.startswith("为", pos):
+        if self.folded.startswith(grammar().copulas, pos):
             return designation_role(self.folded[pos:limit])
         verb = lex.follower.match(self.folded, pos, limit)
         if verb and self.folded.startswith("的", verb.end()):
@@ -460,8 +490,14 @@ class ProseReader:
         return [generic[0]] if generic else []
 
     def _names_partner(self, pos: int, limit: int) -> bool:
-        """A unit's name or a collective phrase (有关部门) starts at ``pos``, not a verb (联合组织)."""
-        return bool(self._name_ends(pos, limit) or self._generic_tail(pos, limit))
+        """A unit's name or a collective phrase (有关部门) starts at ``pos``, not a verb (联合组织,
+        协调研究解决相关问题: a duty verb opens no name, even where 相关 follows it)."""
+        if self._generic_tail(pos, limit):
+            return True
+        ends = self._name_ends(pos, limit)
+        if any(self._is_unit(self.text[pos:e]) and not is_generic(self.text[pos:e]) for e in ends):
+            return True  # 会同建设部: a unit's shape, even where its name opens like a verb
+        return bool(ends) and not _lexicon().duty_verb.match(self.folded, pos, limit)
 
     def _framed_partners(self, pos: int, limit: int) -> list[str]:
         """与Y一起 / 与Y共同 at ``pos``: the units Y, when they are a list of units."""

@@ -27,6 +27,7 @@ class Grammar:
     label: re.Pattern[str]  # stem + qualifier + noun + colon
     label_role: dict[str, str]
     designation: re.Pattern[str]  # 为牵头单位 (a label without its colon)
+    copulas: tuple[str, ...]  # 为 / 是: what a designation opens with
     deadline: re.Pattern[str]
     other_label: re.Pattern[str]
     convention: re.Pattern[str]
@@ -56,10 +57,11 @@ def grammar() -> Grammar:
         verb_role=verb_role,
         label=re.compile(f"(?P<stem>{stems}){qualifier}(?:{nouns})[:：]"),
         label_role=label_role,
-        # 为牵头单位 / 为…的核发主管单位: a label without its colon, after an optional "…的"
+        # 为牵头单位 / 是…的主管单位: a label without its colon, after a copula and an optional "…的"
         designation=re.compile(
-            f"为(?:[^，,。；;]{{0,24}}?的)?{qualifier}(?P<stem>{stems}){qualifier}(?:{nouns})"
+            f"(?:{_alternation(labels['copulas'])})(?:[^，,。；;]{{0,24}}?的)?{qualifier}(?P<stem>{stems}){qualifier}(?:{nouns})"
         ),
+        copulas=tuple(labels["copulas"]),
         deadline=re.compile(f"(?:{_alternation(labels['deadline'])})[:：]"),
         other_label=re.compile(f"[\u4e00-\u9fff]{{2,{int(labels['other_label_max'])}}}[:：]"),
         convention=re.compile(data["convention"]["first_listed_lead"]),
@@ -134,7 +136,7 @@ def labelled_runs(body: str) -> Labelled | None:
 
 
 def designation_role(text: str) -> str | None:
-    """ "为牵头单位" at the start of ``text`` -> lead (as in 教育部为牵头单位); else None."""
+    """ "为牵头单位" / "是…的主管单位" at the start of ``text`` -> its role (教育部为牵头单位); else None."""
     found = grammar().designation.match(fold_width(text))
     return grammar().label_role[found.group("stem")] if found else None
 

@@ -130,7 +130,9 @@ def _parts(text: str, after: int) -> list[Part]:
     """The body and the appendices; label lines are looked for only after ``after`` (the first
     heading), because a 印发 notice lists its 附件 before the attached plan itself."""
     rules = _rules()
-    labels = [m for m in rules.label.finditer(text, after) if m.start() >= after]
+    # A bare label line (附件 alone, its title on the next line) is no list of appendices: before the
+    # first heading too, it opens the appendix that an unnumbered cover letter forwards.
+    labels = [m for m in rules.label.finditer(text) if m.start() >= after or m["bare"] is not None]
     bare = [m for m in labels if m["bare"] is not None]
     starts = bare or [m for m in labels if not rules.listing_title.match(m["title"] or "")]
     record = rules.record.search(text, after)

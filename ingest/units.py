@@ -53,6 +53,7 @@ class Shapes:
     specific_prefixes: tuple[str, ...]
     specific_endings: tuple[str, ...]
     self_references: frozenset[str]
+    agent_self_references: tuple[str, ...]
     counted: re.Pattern[str]
     ministry_endings: tuple[str, ...]
     ministry_max_chars: int
@@ -87,6 +88,7 @@ def shapes() -> Shapes:
         specific_prefixes=_longest_first(data["specific_category_prefixes"]),
         specific_endings=_longest_first(data["specific_category_endings"]),
         self_references=frozenset(data["self_references"]),
+        agent_self_references=tuple(data["agent_self_references"]),
         counted=re.compile(data["counted"]),
         ministry_endings=_longest_first(data["ministry_endings"]),
         ministry_max_chars=int(data["ministry_max_chars"]),
@@ -127,7 +129,10 @@ def is_generic(name: str) -> bool:
 def _specific(key: str) -> bool:
     """国务院教育行政部门: a government class ending after a prefix that makes it one body."""
     s = shapes()
-    return key.startswith(s.specific_prefixes) and key.endswith(s.specific_endings)
+    prefix = next((p for p in s.specific_prefixes if key.startswith(p)), None)
+    ending = next((e for e in s.specific_endings if key.endswith(e)), None)
+    # 国务院部门 alone is the class of all its departments: a field must stand between the two.
+    return prefix is not None and ending is not None and len(key) > len(prefix) + len(ending)
 
 
 def _ending(key: str) -> tuple[str, bool] | None:
@@ -203,6 +208,11 @@ def is_ministry_shaped(name: str) -> bool:
 def self_references() -> frozenset[str]:
     """我部, 我委 …: a document's names for its own issuer."""
     return shapes().self_references
+
+
+def agent_self_references() -> tuple[str, ...]:
+    """部, 委 …: what a document calls its issuer right after 由 (由部另行制定)."""
+    return shapes().agent_self_references
 
 
 def without_definition(name: str) -> str:

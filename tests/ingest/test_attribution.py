@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ingest.attribution import Tagger, parse_attribution
 from ingest.attribution import find_attributions as find_tagged
-from ingest.attribution import parse_attribution
 from ingest.model import Attribution
 from ingest.roles import first_listed_lead_at, states_first_listed_lead
 
@@ -155,6 +155,15 @@ def test_scopes_bind_each_sentence_run() -> None:
     assert text[second.scope_start : second.scope_end] == "建设系统（省财政厅牵头）"
     assert [d.printed for d in second.lead] == ["省财政厅"]
     assert found[0].lead[0].canonical == "省大数据局"
+
+
+def test_after_by_the_issuer_may_name_itself_by_its_last_character() -> None:
+    text = "一、标准。相关标准规范由部另行制定。"
+    (found,) = Tagger.for_document(text, "交通运输部").tag(0, len(text)).attributions
+    assert [(d.printed, d.canonical, d.known) for d in found.responsible] == [("部", "交通运输部", True)]
+    # an issuer of another ending (委) is no 部: the character stays as printed, unknown
+    (found,) = Tagger.for_document(text, "国家发展改革委").tag(0, len(text)).attributions
+    assert [(d.printed, d.canonical, d.known) for d in found.responsible] == [("部", "部", False)]
 
 
 def test_canonical_names_attached() -> None:

@@ -52,6 +52,19 @@ def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[
         ("各推荐单位管理账号由中国信息通信研究院提供。", [((), (), ("中国信息通信研究院",), ())]),
         ("具体操作办法，由国务院税务主管部门另行制定。", [((), (), ("国务院税务主管部门",), ())]),
         ("工业和信息化部鼓励企业采用数字证书进行签名。", [((), (), ("工业和信息化部",), ())]),
+        # X配合Y推进…: Y (a unit, or a place for its government) leads; 协调 with no partner after it
+        # (协调研究解决…) makes no one the lead
+        (
+            "科技部将积极配合北京推进试验区建设，协调研究解决相关政策问题，加强工作指导。",
+            [(("北京",), ("科技部",), (), ())],
+        ),
+        ("省财政厅配合省发展改革委制定办法。", [(("省发展改革委",), ("省财政厅",), (), ())]),
+        ("省发展改革委要加强统筹，协调省财政厅推进。", [(("省发展改革委",), ("省财政厅",), (), ())]),
+        ("国家发展改革委会同建设部制定规划。", [(("国家发展改革委",), ("建设部",), (), ())]),
+        # a designation after 是 as after 为
+        ("国务院办公厅是全国政务新媒体工作的主管单位。", [((), (), ("国务院办公厅",), ())]),
+        # the class of the State Council's departments is no unit; one of them is
+        ("县级以上地方各级人民政府及国务院部门应当开设政务新媒体。", []),
     ],
 )
 def test_assignments(text: str, expected: list) -> None:
@@ -72,6 +85,8 @@ def test_assignments(text: str, expected: list) -> None:
         # a ministry's shape is no reason to split a name: 国务院专利行政部 + 门…
         "曾在国务院专利行政部门或者地方人民政府管理专利工作的部门任职的专利代理师，不得代理。",
         "工程建设应严格遵守相关国家标准、行业标准和部组织制定的标准规范。",  # 行业标准和部 is no unit
+        "财政部是重要部门。",  # 是 without a role
+        "由部分地区先行试点，由部门负责。",  # 部 opens 部分 and 部门: no self-reference
     ],
 )
 def test_not_assignments(text: str) -> None:

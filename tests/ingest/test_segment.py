@@ -136,6 +136,20 @@ def test_attachment_with_its_title_on_the_label_line() -> None:
     ]
 
 
+def test_a_forwarded_document_after_a_bare_label_is_an_appendix() -> None:
+    # an unnumbered cover letter lists its attachment, then forwards it under a bare 附件 label
+    text = (
+        "各有关单位：\n现将通知转发给你们，请按要求申报。\n附件：关于开展申报的通知\n某市工业和信息化局\n"
+        "2019年4月17日\n附件\n关于开展申报的通知\n一、支持方向\n（一）领军企业。\n二、申报流程\n"
+    )
+    assert [(c.path, c.heading) for c in segment(text)] == [
+        ("附件", "关于开展申报的通知"),
+        ("附件 一、", "支持方向"),
+        ("附件 一、（一）", "领军企业"),
+        ("附件 二、", "申报流程"),
+    ]
+
+
 def test_pua_glyph_after_number() -> None:
     text = "一、任务\n1．\ue5e5建设新型基础设施。深化行动。\n"
     clauses = segment(text)

@@ -54,6 +54,8 @@ def test_words_that_end_like_units_are_not(word: str) -> None:
         "省级人民政府",
         "各区、市政府",
         "专班成员单位",
+        "国务院部门",
+        "中央机构",
     ],
 )
 def test_collective_phrases(phrase: str) -> None:
