@@ -30,6 +30,7 @@ from ingest.units import (
     looks_like_unit,
     normalise,
     places,
+    specific_prefix,
     split_units,
     without_definition,
 )
@@ -40,6 +41,9 @@ _CLAUSE_START = "，,：:"
 # Characters a unit name never contains: punctuation that ends a name in running text.
 _NOT_IN_NAME = set("，,。；;：:！？!?“”‘’《》「」\"'、 \t\n的")
 _LIST_JOINERS = "、和及与"
+# An adverbial between a subject and its lead word (依照职业标准, 在数据治理方面) is short; a longer
+# stretch is a sentence of its own whose 牵头 belongs to someone else.
+MAX_ADVERBIAL_CHARS = 12
 _ETC = "等"
 _NOTE_OPEN, _NOTE_CLOSE = "(（", ")）"
 
@@ -79,6 +83,8 @@ class _Lexicon:
     places: re.Pattern[str]  # 济南和青岛两市: places counted as governments
     duty: re.Pattern[str]  # modals and a body's duty (负责, 统筹): a task with no subject of its own
     duty_verb: re.Pattern[str]
+    connective: re.Pattern[str]  # 依照, 对, 在 …: opens an adverbial between a subject and its verb
+    role_noun: re.Pattern[str]  # 单位, 部门, 的 …: after a role word they make it part of a noun (牵头单位)
     news_opening: re.Pattern[str]
 
 
@@ -117,6 +123,8 @@ def _lexicon() -> _Lexicon:
         ),
         duty=re.compile(f"(?:{_alternation(p['modals'])})*(?:{_alternation(p['body_duties'])})"),
         duty_verb=re.compile(_alternation(p["duty_verbs"])),
+        connective=re.compile(_alternation(p["connectives"])),
+        role_noun=re.compile(f"的|{_alternation(g.label_nouns)}"),
         news_opening=re.compile(p["news_opening"]),
     )
 
@@ -470,11 +478,25 @@ class ProseReader:
             return "responsible"  # X、Y联合组织…: jointly, no partner named, so no lead distinguished
         if lex.lead_word.match(self.folded, head, limit) or with_word:
             return "lead"
+        if self._leads_after_adverbial(head, limit):
+            return "lead"
         if self._framed_partners(head, limit):
             return "lead"
         if lex.cooperate_word.match(self.folded, head, limit):
             return "cooperate"
         return "responsible"
+
+    def _leads_after_adverbial(self, pos: int, limit: int) -> bool:
+        """X依照职业标准牵头组织…: a lead word after a short adverbial (a connective and its object)."""
+        lex = _lexicon()
+        connective = lex.connective.match(self.folded, pos, limit)
+        if not connective:
+            return False
+        stop = min(limit, connective.end() + MAX_ADVERBIAL_CHARS)
+        lead = lex.lead_word.search(self.folded, connective.end(), stop)
+        if not lead or lex.role_noun.match(self.folded, lead.end(), limit):
+            return False  # 对牵头单位的工作进行考核: 牵头 in a noun is no verb
+        return not lex.duty_verb.search(self.folded, connective.end(), lead.start())
 
     def _partners(self, pos: int, limit: int) -> list[str]:
         """会同Y / 联合Y right after the subject (modals between allowed): Y cooperates."""
@@ -525,10 +547,19 @@ def _empty_roles() -> dict[str, list[str]]:
 
 
 def _add(roles: dict[str, list[str]], role: str, names: list[str]) -> None:
+    collective = _collective(names)
     for name in names:
-        bucket = roles["generic" if is_generic(name) else role]
+        bucket = roles["generic" if name in collective else role]
         if all(normalise(name) != normalise(n) for n in bucket):
             bucket.append(name)
+
+
+def _collective(names: list[str]) -> set[str]:
+    """The collective phrases of one list. A list that opens with 国务院X部门 shares its prefix with the
+    items after it (国务院教育行政部门、人力资源社会保障行政部门): those are single bodies too."""
+    prefix = specific_prefix(names[0]) if names else ""
+    shared = {n for n in names if prefix and specific_prefix(prefix + n) and not is_generic(prefix + n)}
+    return {n for n in names if is_generic(n) and n not in shared}
 
 
 def _promote(roles: dict[str, list[str]], names: list[str]) -> None:

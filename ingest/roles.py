@@ -28,6 +28,7 @@ class Grammar:
     label_role: dict[str, str]
     designation: re.Pattern[str]  # 为牵头单位 (a label without its colon)
     copulas: tuple[str, ...]  # 为 / 是: what a designation opens with
+    label_nouns: tuple[str, ...]  # 单位, 部门 …: the nouns of a label (牵头单位)
     deadline: re.Pattern[str]
     other_label: re.Pattern[str]
     convention: re.Pattern[str]
@@ -62,6 +63,7 @@ def grammar() -> Grammar:
             f"(?:{_alternation(labels['copulas'])})(?:[^，,。；;]{{0,24}}?的)?{qualifier}(?P<stem>{stems}){qualifier}(?:{nouns})"
         ),
         copulas=tuple(labels["copulas"]),
+        label_nouns=tuple(labels["nouns"]),
         deadline=re.compile(f"(?:{_alternation(labels['deadline'])})[:：]"),
         other_label=re.compile(f"[\u4e00-\u9fff]{{2,{int(labels['other_label_max'])}}}[:：]"),
         convention=re.compile(data["convention"]["first_listed_lead"]),

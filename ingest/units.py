@@ -135,6 +135,14 @@ def _specific(key: str) -> bool:
     return prefix is not None and ending is not None and len(key) > len(prefix) + len(ending)
 
 
+def specific_prefix(name: str) -> str:
+    """国务院 of 国务院教育行政部门 (a prefix that makes a class ending one body), else ""."""
+    key = core_name(name)
+    if not _specific(key):
+        return ""
+    return next(p for p in shapes().specific_prefixes if key.startswith(p))
+
+
 def _ending(key: str) -> tuple[str, bool] | None:
     """The longest unit ending of ``key`` (实验室 before 室) and whether it is strong, or None.
 
