@@ -44,6 +44,8 @@ _LIST_JOINERS = "、和及与"
 # An adverbial between a subject and its lead word (依照职业标准, 在数据治理方面) is short; a longer
 # stretch is a sentence of its own whose 牵头 belongs to someone else.
 MAX_ADVERBIAL_CHARS = 12
+# An opening adverbial (根据标准制修订情况和管理需要) before a subject, when no comma ends it.
+MAX_OPENING_ADVERBIAL_CHARS = 30
 _ETC = "等"
 _NOTE_OPEN, _NOTE_CLOSE = "(（", ")）"
 
@@ -84,6 +86,7 @@ class _Lexicon:
     duty: re.Pattern[str]  # modals and a body's duty (负责, 统筹): a task with no subject of its own
     duty_verb: re.Pattern[str]
     connective: re.Pattern[str]  # 依照, 对, 在 …: opens an adverbial between a subject and its verb
+    adverbial_opener: re.Pattern[str]  # 根据, 按照 …: a sentence opening with the grounds of a task
     role_noun: re.Pattern[str]  # 单位, 部门, 的 …: after a role word they make it part of a noun (牵头单位)
     news_opening: re.Pattern[str]
 
@@ -124,6 +127,7 @@ def _lexicon() -> _Lexicon:
         duty=re.compile(f"(?:{_alternation(p['modals'])})*(?:{_alternation(p['body_duties'])})"),
         duty_verb=re.compile(_alternation(p["duty_verbs"])),
         connective=re.compile(_alternation(p["connectives"])),
+        adverbial_opener=re.compile(_alternation(p["adverbial_openers"])),
         role_noun=re.compile(f"的|{_alternation(g.label_nouns)}"),
         news_opening=re.compile(p["news_opening"]),
     )
@@ -266,7 +270,7 @@ class ProseReader:
         if request:
             found = self._subject(request.end(), stop)
             return _Reading("responsible", found[0]) if found else _Reading()
-        found = self._subject(pos, stop) or self._agent(pos, stop)
+        found = self._subject(pos, stop) or self._agent(pos, stop) or self._subject_after_adverbial(pos, stop)
         if found:
             names, after = found
             role = self._role_after(after, stop)
@@ -302,6 +306,21 @@ class ProseReader:
         if with_word:
             return self._names_partner(with_word.end(), stop)
         return bool(lex.lead_word.match(self.folded, head, stop))
+
+    def _subject_after_adverbial(self, pos: int, stop: int) -> tuple[list[str], int] | None:
+        """根据…需要工业和信息化部、市场监管总局将适时调整…: a subject after an opening adverbial that
+        no comma closes; only a modal or role word after it makes it one (根据X要求 is a source)."""
+        lex = _lexicon()
+        opening = lex.adverbial_opener.match(self.folded, pos, stop)
+        if not opening:
+            return None
+        for begin in range(opening.end() + 1, min(stop, opening.end() + MAX_OPENING_ADVERBIAL_CHARS)):
+            if self.text[begin - 1] in _LIST_JOINERS:
+                continue  # 按照党中央、国务院统一部署: a name inside the adverbial's own list
+            found = self._subject(begin, stop)
+            if found and lex.strong_follower.match(self.folded, found[1], stop):
+                return found
+        return None
 
     def _cooperated_with(self, pos: int, stop: int) -> list[str]:
         """X配合Y推进…: the units (or the place, as its government) Y that X cooperates with lead."""

@@ -210,7 +210,8 @@ def is_ministry_shaped(name: str) -> bool:
     if not looks_like_unit(key) or len(key) > s.ministry_max_chars or not key.endswith(s.ministry_endings):
         return False
     ending = max((e for e in s.ministry_endings if key.endswith(e)), key=len)
-    return key[-len(ending) - 1] not in _CONJUNCTIONS  # 行业标准和部: a list ending in a bare 部
+    # 行业标准和部: a list ending in a bare 部; the ending alone (总局) is no ministry's name either
+    return len(key) > len(ending) and key[-len(ending) - 1] not in _CONJUNCTIONS
 
 
 def self_references() -> frozenset[str]:

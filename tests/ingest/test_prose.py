@@ -68,6 +68,11 @@ def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[
         ),
         ("国务院教育行政部门依照职业标准牵头组织开发教学标准。", [(("国务院教育行政部门",), (), (), ())]),
         ("省财政厅对牵头单位的工作进行考核。", [((), (), ("省财政厅",), ())]),
+        # a subject after an opening adverbial that no comma closes
+        (
+            "根据标准制修订情况和管理需要工业和信息化部、市场监管总局将适时调整技术参数。",
+            [((), (), ("工业和信息化部", "市场监管总局"), ())],
+        ),
         # a designation after 是 as after 为
         ("国务院办公厅是全国政务新媒体工作的主管单位。", [((), (), ("国务院办公厅",), ())]),
         # the class of the State Council's departments is no unit; one of them is
@@ -94,6 +99,8 @@ def test_assignments(text: str, expected: list) -> None:
         "工程建设应严格遵守相关国家标准、行业标准和部组织制定的标准规范。",  # 行业标准和部 is no unit
         "财政部是重要部门。",  # 是 without a role
         "由部分地区先行试点，由部门负责。",  # 部 opens 部分 and 部门: no self-reference
+        "按照党中央、国务院统一部署，做好工作。",  # names inside an adverbial are its object
+        "根据国家发展改革委要求，做好申报。",
     ],
 )
 def test_not_assignments(text: str) -> None:
