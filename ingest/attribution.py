@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from ingest.departments import canonical, is_known
 from ingest.model import Attribution, Department, Unparsed
 from ingest.numbering import match_number
-from ingest.prose import Assignment, ProseReader, opens_with_duty, reports_news
+from ingest.prose import Assignment, ProseReader, is_reply, opens_with_duty, reports_news
 from ingest.roles import (
     ROLE_NAMES,
     has_role_word,
@@ -145,6 +145,7 @@ class Tagger:
     text: str
     defined: Mapping[str, str] = field(default_factory=dict)
     reads_duties: bool = True  # false for a news report: its sentences assign nothing
+    commitments_only: bool = False  # a reply: only what a unit will do (X将…) assigns
     own_names: Mapping[str, str] = field(default_factory=dict)  # 部 -> the issuer 交通运输部 (after 由)
 
     @classmethod
@@ -153,10 +154,11 @@ class Tagger:
         numbered clauses (``numbered`` false) that opens as a news report has no prose duties."""
         defined = {**dict.fromkeys(self_references(), issuer), **defined_names(text)}
         own = {short: issuer for short in agent_self_references() if issuer.endswith(short)}
-        return cls(text, defined, reads_duties=numbered or not reports_news(text), own_names=own)
+        reads = numbered or not reports_news(text)
+        return cls(text, defined, reads_duties=reads, commitments_only=is_reply(text), own_names=own)
 
     def __post_init__(self) -> None:
-        self.prose = ProseReader(self.text, self.defined, self.reads_duties)
+        self.prose = ProseReader(self.text, self.defined, self.reads_duties, self.commitments_only)
 
     # -- names ----------------------------------------------------------------------------------
 

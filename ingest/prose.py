@@ -11,7 +11,7 @@ Pure: text in, ``Assignment`` values out.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -46,6 +46,8 @@ _LIST_JOINERS = "、和及与"
 MAX_ADVERBIAL_CHARS = 12
 # An opening adverbial (根据标准制修订情况和管理需要) before a subject, when no comma ends it.
 MAX_OPENING_ADVERBIAL_CHARS = 30
+# Where a reply says it is one: its title, document number, addressee and first sentence.
+REPLY_OPENING_CHARS = 200
 _ETC = "等"
 _NOTE_OPEN, _NOTE_CLOSE = "(（", ")）"
 
@@ -87,6 +89,7 @@ class _Lexicon:
     duty_verb: re.Pattern[str]
     connective: re.Pattern[str]  # 依照, 对, 在 …: opens an adverbial between a subject and its verb
     adverbial_opener: re.Pattern[str]  # 根据, 按照 …: a sentence opening with the grounds of a task
+    reply: re.Pattern[str]  # 答复, 复函, 收悉: the document answers a proposal or a request
     role_noun: re.Pattern[str]  # 单位, 部门, 的 …: after a role word they make it part of a noun (牵头单位)
     news_opening: re.Pattern[str]
 
@@ -113,7 +116,7 @@ def _lexicon() -> _Lexicon:
         cooperate_word=re.compile(_alternation(verbs["cooperate"])),
         agent=re.compile(f"(?:{_alternation(p['agent_adverbs'])})?(?:{_alternation(p['agent'])})"),
         request=re.compile(_alternation(p["request"])),
-        opener=re.compile(f"(?:{_alternation(p['openers'])})[，,]"),
+        opener=re.compile(f"(?:{_alternation(p['openers'])})[，,]|{p['enumeration_opener']}"),
         time_opener=re.compile(p["time_opener"]),
         frame_opener=re.compile(_alternation(p["with_frames"])),
         frame_closer=re.compile(_alternation(p["frame_closers"])),
@@ -128,9 +131,15 @@ def _lexicon() -> _Lexicon:
         duty_verb=re.compile(_alternation(p["duty_verbs"])),
         connective=re.compile(_alternation(p["connectives"])),
         adverbial_opener=re.compile(_alternation(p["adverbial_openers"])),
+        reply=re.compile(_alternation(p["reply_markers"])),
         role_noun=re.compile(f"的|{_alternation(g.label_nouns)}"),
         news_opening=re.compile(p["news_opening"]),
     )
+
+
+def is_reply(text: str) -> bool:
+    """The document answers a proposal or request (答复, 复函, …收悉), judged by its opening."""
+    return _lexicon().reply.search(fold_width(text[:REPLY_OPENING_CHARS])) is not None
 
 
 def opens_with_duty(text: str) -> bool:
@@ -146,14 +155,20 @@ def reports_news(text: str) -> bool:
 @dataclass
 class ProseReader:
     """Reads the assignments of one document's text; ``defined`` are the short names it defines;
-    a news report (``reads_duties`` false) assigns nothing."""
+    a news report (``reads_duties`` false) assigns nothing; a reply (``commitments_only``) only by a
+    subject's modal or role word."""
 
     text: str
     defined: Mapping[str, str] = field(default_factory=dict)
     reads_duties: bool = True
+    commitments_only: bool = False  # a reply: only X将… / X拟… (a modal or role word) assigns
 
     def __post_init__(self) -> None:
         self.folded = fold_width(self.text)
+        # Short names the document defines for one body (省人民政府大数据工作主管部门（以下简称省级主管
+        # 部门）): units however collective they sound; a short name for a class (设区的市人民政府…主管
+        # 部门（以下简称市级主管部门）) stays collective.
+        self.single_bodies = frozenset(k for k, full in self.defined.items() if not is_generic(full or k))
 
     def assignments(self, start: int, end: int, skip: Sequence[tuple[int, int]] = ()) -> list[Assignment]:
         """The assignments of ``text[start:end]``: one per task, that is per sentence, or per part of a
@@ -209,7 +224,7 @@ class ProseReader:
         for pos, stop in self._sub_clauses(start, end, skip):
             at = self._skip_number(pos, stop)
             if established and self._is_duty(at, stop):
-                _add(groups[-1][1], "responsible", established)
+                _add(groups[-1][1], "responsible", established, self.single_bodies)
                 continue
             if bodies and not established and not last:  # 教育部…，成立X，…: the subject sets X up
                 established = self._established(at, stop)
@@ -221,12 +236,12 @@ class ProseReader:
                 groups.append((pos, _empty_roles()))  # another subject, another task
                 roles = groups[-1][1]
             if reading.role:
-                _add(roles, reading.role, reading.names)
+                _add(roles, reading.role, reading.names, self.single_bodies)
                 last = reading.names
             if reading.promote:
-                _promote(roles, last)
-            _add(roles, "cooperate", reading.partners)
-            _add(roles, "lead", reading.inside_lead)
+                _promote(roles, last, self.single_bodies)
+            _add(roles, "cooperate", reading.partners, self.single_bodies)
+            _add(roles, "lead", reading.inside_lead, self.single_bodies)
         ends = [g[0] for g in groups[1:]] + [end]
         return [
             _assignment(group_start, stop, roles)
@@ -364,6 +379,8 @@ class ProseReader:
         if not self._all_clear(found[0]):
             return None
         names, after = found
+        if self.commitments_only and not lex.strong_follower.match(self.folded, after, end):
+            return None  # a reply's 民政部在全国范围部署开展…: what was done, not a task
         weak = [n for n in names if not is_generic(n) and not self._listed(n) and not has_strong_ending(n)]
         if weak and not agent and not lex.strong_follower.match(self.folded, after, end):
             return None  # "省重点实验室建设布局更加合理": a facility, not an actor
@@ -378,7 +395,7 @@ class ProseReader:
         return re.split("[、和及与]", found["names"]), found.end()
 
     def _all_clear(self, names: list[str]) -> bool:
-        named = [n for n in names if not is_generic(n)]
+        named = [n for n in names if not is_generic(n) or normalise(n) in self.single_bodies]
         return bool(named) and all(self._clear(n) or self._inside(n) for n in named)
 
     def _clear(self, name: str) -> bool:
@@ -565,8 +582,11 @@ def _empty_roles() -> dict[str, list[str]]:
     return {"lead": [], "cooperate": [], "responsible": [], "generic": []}
 
 
-def _add(roles: dict[str, list[str]], role: str, names: list[str]) -> None:
-    collective = _collective(names)
+def _add(
+    roles: dict[str, list[str]], role: str, names: list[str], single_bodies: Collection[str] = ()
+) -> None:
+    """``names`` into ``role``, collective phrases apart, except the document's names for one body."""
+    collective = _collective(names) - {n for n in names if normalise(n) in single_bodies}
     for name in names:
         bucket = roles["generic" if name in collective else role]
         if all(normalise(name) != normalise(n) for n in bucket):
@@ -581,12 +601,12 @@ def _collective(names: list[str]) -> set[str]:
     return {n for n in names if is_generic(n) and n not in shared}
 
 
-def _promote(roles: dict[str, list[str]], names: list[str]) -> None:
+def _promote(roles: dict[str, list[str]], names: list[str], single_bodies: Collection[str] = ()) -> None:
     """The named ``names`` lead after all (a later 会同 / 牵头 in the sentence says so)."""
     for name in names:
         if name in roles["responsible"]:
             roles["responsible"].remove(name)
-    _add(roles, "lead", names)
+    _add(roles, "lead", names, single_bodies)
 
 
 def _assignment(start: int, end: int, roles: dict[str, list[str]]) -> Assignment:

@@ -132,9 +132,9 @@ def _parts(text: str, after: int) -> list[Part]:
     rules = _rules()
     # A bare label line (附件 alone, its title on the next line) is no list of appendices: before the
     # first heading too, it opens the appendix that an unnumbered cover letter forwards.
-    labels = [m for m in rules.label.finditer(text) if m.start() >= after or m["bare"] is not None]
-    bare = [m for m in labels if m["bare"] is not None]
-    starts = bare or [m for m in labels if not rules.listing_title.match(m["title"] or "")]
+    labels = [m for m in rules.label.finditer(text) if m.start() >= after or _is_bare(text, m)]
+    bare = [m for m in labels if _is_bare(text, m)]
+    starts = bare or [m for m in labels if not _lists_appendices(text, m)]
     record = rules.record.search(text, after)
     body_end = min([m.start() for m in labels[:1]] + ([record.start()] if record else []) + [len(text)])
     parts = [Part("", "", 0, 0, body_end)]
@@ -146,6 +146,19 @@ def _parts(text: str, after: int) -> list[Part]:
         title, content = _title(text, found, stop)
         parts.append(Part(_WHITESPACE.sub("", found["label"]), title, found.start(), content, stop))
     return parts
+
+
+def _is_bare(text: str, label: re.Match[str]) -> bool:
+    """附件 / 附件： alone on its line, its title on the next: the appendix itself begins."""
+    return not (label["title"] or "").strip() and not _lists_appendices(text, label)
+
+
+def _lists_appendices(text: str, label: re.Match[str]) -> bool:
+    """附件：1.申请书 / 附件： then 1.申请书 on the next line: the body's list of its appendices."""
+    title = (label["title"] or "").strip()
+    if not title:
+        title = text[label.end() :].lstrip("\r\n").split("\n", 1)[0].strip()
+    return bool(_rules().listing_title.match(title))
 
 
 def _title(text: str, label: re.Match[str], stop: int) -> tuple[str, int]:

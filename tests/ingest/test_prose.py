@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.prose import ProseReader, reports_news
+from ingest.prose import ProseReader, is_reply, reports_news
+from ingest.units import defined_names
 
 
 def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[str, ...], ...]]:
@@ -120,6 +121,35 @@ def test_one_assignment_per_sentence_with_its_span() -> None:
     text = "一、任务。省大数据局负责平台建设。省财政厅负责资金保障。"
     found = ProseReader(text).assignments(0, len(text))
     assert [text[a.start : a.end] for a in found] == ["省大数据局负责平台建设。", "省财政厅负责资金保障。"]
+
+
+def test_names_the_document_defines_for_one_body_or_for_a_class() -> None:
+    text = (
+        "省人民政府大数据工作主管部门（以下简称省级主管部门）负责统筹规划。"
+        "设区的市人民政府大数据工作主管部门（以下简称市级主管部门）负责组织申报。"
+        "省级主管部门组织遴选。市级主管部门要加强管理。"
+    )
+    # the class's sentences name only a collective subject: no assignment
+    assert roles(text, defined_names(text)) == [
+        ((), (), ("省人民政府大数据工作主管部门",), ()),
+        ((), (), ("省级主管部门",), ()),
+    ]
+
+
+def test_a_reply_assigns_only_what_a_unit_will_do() -> None:
+    reply = (
+        "民政部对关于强化老年人关爱的建议的答复\n你们提出的建议收悉。现答复如下：\n"
+        "一、工作情况。民政部在全国范围部署开展排查工作。工业和信息化部引导企业加强适老化设计。\n"
+        "二、下一步工作。一是民政部将会同有关部门完善政策。二是工业和信息化部将抓好专项行动落实。"
+    )
+    assert is_reply(reply)
+    found = ProseReader(reply, {}, commitments_only=True).assignments(0, len(reply))
+    assert [(a.lead, a.responsible, a.generic) for a in found] == [
+        (("民政部",), (), ("有关部门",)),
+        ((), ("工业和信息化部",), ()),
+    ]
+    # a 复函 to a request decides: it is no reply of this kind
+    assert not is_reply("国务院办公厅关于黄金经济政策有关问题的复函\n冶金部《关于黄金经济政策的请示》收悉。")
 
 
 def test_a_news_report_assigns_nothing() -> None:

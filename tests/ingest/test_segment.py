@@ -150,6 +150,13 @@ def test_a_forwarded_document_after_a_bare_label_is_an_appendix() -> None:
     ]
 
 
+def test_a_label_with_an_empty_title_is_bare_unless_a_list_of_appendices_follows() -> None:
+    text = "同意组建委员会。\n附件：委员会组建方案\n国务院\n附件：\n委员会组建方案\n一、主要职能\n二、组成\n"
+    assert [c.path for c in segment(text)] == ["附件", "附件 一、", "附件 二、"]
+    listing = "一、任务\n（一）推进。\n附件：\n1.申请书\n2.声明\n"
+    assert [c.path for c in segment(listing)] == ["一、", "一、（一）"]
+
+
 def test_pua_glyph_after_number() -> None:
     text = "一、任务\n1．\ue5e5建设新型基础设施。深化行动。\n"
     clauses = segment(text)
