@@ -44,6 +44,7 @@ class Numbering:
     levels: tuple[Level, ...]
     invisible: re.Pattern[str]
     reference_after: str
+    reference_continues: str
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def load_numbering() -> Numbering:
         Level(item["name"], int(item["rank"]), item["numeral"], re.compile(item["pattern"]))
         for item in data["level"]
     )
-    return Numbering(levels, re.compile(data["invisible"] + "*"), data["reference_after"])
+    invisible = re.compile(data["invisible"] + "*")
+    return Numbering(levels, invisible, data["reference_after"], data["reference_continues"])
 
 
 def chinese_numeral(text: str) -> int | None:
@@ -109,9 +111,17 @@ def match_number(line: str) -> ItemNumber | None:
         body = numbering.invisible.match(folded, found.end()).end()
         body += len(folded[body:]) - len(folded[body:].lstrip())
         rest = folded[body:]
-        if value is None or not rest.strip() or rest[0] in numbering.reference_after:
+        if value is None or not rest.strip() or _cross_reference(rest, numbering):
             return None
         if level.pattern.match(rest):
             return None
         return ItemNumber(level, value, start, found.end(), body)
     return None
+
+
+def _cross_reference(rest: str, numbering: Numbering) -> bool:
+    """项规定 / 款 after a number: a reference to another item, not an item's own words."""
+    if rest[0] not in numbering.reference_after:
+        return False
+    following = rest[1:2]
+    return not following.strip() or following in numbering.reference_continues

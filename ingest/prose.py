@@ -40,7 +40,7 @@ _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _CLAUSE_START = "，,：:"
 # Characters a unit name never contains: punctuation that ends a name in running text.
 _NOT_IN_NAME = set("，,。；;：:！？!?“”‘’《》「」\"'、 \t\n的")
-_LIST_JOINERS = "、和及与"
+_LIST_JOINERS = "、和及与同"  # 同 as in X同Y签订合同: two parties to one act
 # An adverbial between a subject and its lead word (依照职业标准, 在数据治理方面) is short; a longer
 # stretch is a sentence of its own whose 牵头 belongs to someone else.
 MAX_ADVERBIAL_CHARS = 12
@@ -131,7 +131,7 @@ def _lexicon() -> _Lexicon:
         duty_verb=re.compile(_alternation(p["duty_verbs"])),
         connective=re.compile(_alternation(p["connectives"])),
         adverbial_opener=re.compile(_alternation(p["adverbial_openers"])),
-        reply=re.compile(_alternation(p["reply_markers"])),
+        reply=re.compile(p["reply_pattern"]),
         role_noun=re.compile(f"的|{_alternation(g.label_nouns)}"),
         news_opening=re.compile(p["news_opening"]),
     )

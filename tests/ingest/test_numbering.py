@@ -32,6 +32,8 @@ from ingest.numbering import chinese_numeral, fold_width, match_number
         ("第三项　审核", "numbered_item", 3),
         ("第十条\u2002对通过审核的申报主体", "article", 10),  # an en space after the number
         ("第一条工业和信息化部大力推动应用软件发展", "article", 1),  # no space at all
+        ("一、项目说明", "chinese", 1),  # 项 opens a word here, not a cross-reference
+        ("（一）项目申请接收", "paren_chinese", 1),
     ],
 )
 def test_styles(line: str, name: str, value: int) -> None:
@@ -55,6 +57,7 @@ def test_invisible_character_after_number(invisible: str) -> None:
         "2023年，全省",  # a year
         "1.5倍以上",  # a decimal
         "（十二）项规定提供相关材料",  # a cross-reference broken onto a new line
+        "（三）款所列情形",
         "一、二、三产业融通发展",  # an enumeration, not a heading
         "（２０２３－２０２５年）",  # a bracketed period
         "第十四条规定的材料",  # an article reference without the heading space

@@ -74,6 +74,15 @@ def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[
             "根据标准制修订情况和管理需要工业和信息化部、市场监管总局将适时调整技术参数。",
             [((), (), ("工业和信息化部", "市场监管总局"), ())],
         ),
+        # 同 joins two parties to one act; 接收 is a duty of a procedure
+        (
+            "土地使用权由香港特别行政区政府同广东省深圳市人民政府签订合同取得。",
+            [((), (), ("香港特别行政区政府", "广东省深圳市人民政府"), ())],
+        ),
+        (
+            "申请书由国家自然科学基金委员会项目材料接收工作组接收。",
+            [((), (), ("国家自然科学基金委员会项目材料接收工作组",), ())],
+        ),
         # a designation after 是 as after 为
         ("国务院办公厅是全国政务新媒体工作的主管单位。", [((), (), ("国务院办公厅",), ())]),
         # the class of the State Council's departments is no unit; one of them is
@@ -150,6 +159,7 @@ def test_a_reply_assigns_only_what_a_unit_will_do() -> None:
     ]
     # a 复函 to a request decides: it is no reply of this kind
     assert not is_reply("国务院办公厅关于黄金经济政策有关问题的复函\n冶金部《关于黄金经济政策的请示》收悉。")
+    assert not is_reply("关于合建气象站网的复函\n你局的请示收悉。现就有关事项答复如下：")
 
 
 def test_a_news_report_assigns_nothing() -> None:
