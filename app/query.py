@@ -110,6 +110,7 @@ class Grammar:
     listing: tuple[str, ...] = ()
     joiners_or: tuple[str, ...] = ()
     issuer_of: re.Pattern[str] | None = None  # after a unit name: the title of a document it issued
+    every_document: tuple[str, ...] = ()  # 这些文件: the whole library, no document in particular
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -149,6 +150,7 @@ def compile_grammar(data: Mapping) -> Grammar:
         issuer_of=re.compile(
             f"[^，。；？！,;?!]{{0,{ISSUER_TITLE_CHARS}}}(?:{_alt(data['scope']['document_types'])})"
         ),
+        every_document=tuple(sorted(data["scope"]["every_document"], key=len, reverse=True)),
     )
 
 
@@ -260,10 +262,10 @@ def parse_question(
     folded = fold(text)
     depts = tuple(d for d in lexicon.find(folded) if not _issuer(folded, d, g))
     intent, roles = _intent(folded, depts, g)
-    rest = _without_mentions(folded, depts)
+    rest = _without_every_document(_without_mentions(folded, depts), g)
     # The words that name the document (促进就业若干意见中，…) say where to look, not what about;
     # a year among them (数字山东2019…) is part of a title, not a deadline.
-    about = folded[_naming_end(folded, scopes) :] if scopes else folded
+    about = folded[_naming_end(_without_every_document(folded, g), scopes) :] if scopes else folded
     year_match = g.year.search(about)
     year = int(year_match.group(1)) if year_match else None
     content = strip_scaffolding(about, g) or strip_scaffolding(folded, g)
@@ -280,6 +282,13 @@ def parse_question(
         listing=any(word in rest for word in g.listing),
         topic=_topic(content, g),
     )
+
+
+def _without_every_document(folded: str, g: Grammar) -> str:
+    """The question without 这些文件 / 所有文件 (same length, so offsets hold): they name no title."""
+    for words in g.every_document:
+        folded = folded.replace(words, " " * len(words))
+    return folded
 
 
 def _topic(content: str, g: Grammar) -> str:

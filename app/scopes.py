@@ -102,14 +102,20 @@ class Scopes:
     def documents_for(self, text: str) -> frozenset[str] | None:
         """The documents ``text`` (a question without its department names) names, or None."""
         by_title, _ = self._by_title(text)
+        by_words = self._by_words(text)
         if by_title:
-            return by_title
+            # 济南推动智能建造…: titles alike (the national 意见 and Jinan's 实施意见); the place decides
+            return (by_title & by_words) or by_title
+        return by_words or None
+
+    def _by_words(self, text: str) -> frozenset[str]:
+        """The documents of every place or issuer word in ``text``, longest words first."""
         found: set[str] = set()
         for word in sorted(self.words, key=len, reverse=True):
             if word in text:
                 found |= self.words[word]
                 text = text.replace(word, " ")
-        return frozenset(found) if found else None
+        return frozenset(found)
 
     def naming_end(self, text: str) -> int:
         """Where the words naming a document by its title end in ``text`` (after 中，), or 0."""

@@ -204,6 +204,16 @@ def test_place_or_issuer_scopes_the_documents(lexicon: Lexicon) -> None:
     assert parse_question("智算中心谁负责？", lexicon, scopes=scopes).scope is None
 
 
+def test_these_documents_name_no_document_by_its_title(lexicon: Lexicon) -> None:
+    title = "关于全面推行行政规范性文件合法性审核机制的指导意见"
+    scopes = Scopes.of([Doc("rule", Meta(title, "国务院办公厅"))])
+    query = parse_question("省商务厅在这些文件中牵头哪些工作？", lexicon, scopes=scopes)
+    assert (query.intent, query.scope) == ("dept", None)
+    assert parse_question("规范性文件合法性审核指导意见中，哪些部门负责？", lexicon, scopes=scopes).scope == (
+        frozenset({"rule"})
+    )
+
+
 @pytest.mark.parametrize(
     ("question", "year", "topic", "listing"),
     [

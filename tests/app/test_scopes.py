@@ -54,3 +54,15 @@ def test_where_the_naming_words_end() -> None:
     )
     # no title named: nothing to cut
     assert scopes.naming_end("智算中心由哪个部门牵头") == 0
+
+
+def test_a_place_decides_between_documents_of_alike_titles() -> None:
+    title = "推动智能建造与建筑工业化协同发展"
+    docs = [
+        Doc("national", Meta(f"关于{title}的指导意见", "住房和城乡建设部")),
+        Doc("jinan", Meta(f"济南市住房和城乡建设局关于{title}的实施意见", "济南市住房和城乡建设局")),
+        Doc("qd", Meta("青岛市人工智能产业创新发展行动计划", "青岛市人民政府")),
+    ]
+    scopes = Scopes.of(docs)
+    assert scopes.documents_for(f"济南{title}到2025年底要达到什么目标") == frozenset({"jinan"})
+    assert scopes.documents_for(f"{title}到2025年底要达到什么目标") == frozenset({"national", "jinan"})
