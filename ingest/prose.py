@@ -89,7 +89,7 @@ class _Lexicon:
     duty_verb: re.Pattern[str]
     connective: re.Pattern[str]  # 依照, 对, 在 …: opens an adverbial between a subject and its verb
     adverbial_opener: re.Pattern[str]  # 根据, 按照 …: a sentence opening with the grounds of a task
-    reply: re.Pattern[str]  # 答复, 复函, 收悉: the document answers a proposal or a request
+    reply: re.Pattern[str]  # 建议的答复, 提案的复函, 办理情况: the document answers a proposal
     role_noun: re.Pattern[str]  # 单位, 部门, 的 …: after a role word they make it part of a noun (牵头单位)
     news_opening: re.Pattern[str]
 
@@ -138,7 +138,7 @@ def _lexicon() -> _Lexicon:
 
 
 def is_reply(text: str) -> bool:
-    """The document answers a proposal or request (答复, 复函, …收悉), judged by its opening."""
+    """The document answers a deputy's 建议 or 提案 (…的答复, …的复函), judged by its opening."""
     return _lexicon().reply.search(fold_width(text[:REPLY_OPENING_CHARS])) is not None
 
 
