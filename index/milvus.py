@@ -40,6 +40,11 @@ CONNECT_TIMEOUT = 10.0  # seconds pymilvus waits for a server before giving up
 # longer than a remote one to answer (a 10 s wait failed under load in CI), and a longer wait costs
 # nothing when it is up.
 LITE_CONNECT_TIMEOUT = 300.0
+# pymilvus pings every 10 s even while idle; Milvus Lite's gRPC server keeps gRPC's default policy
+# (no more than one ping per 5 minutes without data), answers an idle client's third ping with GOAWAY
+# too_many_pings, and the reconnect that follows can fail the next call ("Too many pings", seen in a
+# test run under load). A loopback connection needs no keepalive at all.
+LITE_GRPC_OPTIONS = {"grpc.keepalive_time_ms": 2**31 - 1, "grpc.keepalive_permit_without_calls": 0}
 MAX_TEXT_BYTES = 65_535  # Milvus's VARCHAR limit; longer passages are analysed by their first part
 MAX_DEPARTMENTS = 1024  # per role per clause: ARRAY fields need a capacity
 MAX_YEARS = 256
@@ -106,8 +111,11 @@ def connect(uri: str) -> Any:  # a pymilvus.MilvusClient
                 f"cannot open Milvus Lite at {uri}: folder {Path(uri).parent} does not exist"
             )
     try:
-        timeout = CONNECT_TIMEOUT if is_server(uri) else LITE_CONNECT_TIMEOUT
-        return MilvusClient(uri=uri, token=os.environ.get(TOKEN_ENV, ""), timeout=timeout)
+        token = os.environ.get(TOKEN_ENV, "")
+        if is_server(uri):
+            return MilvusClient(uri=uri, token=token, timeout=CONNECT_TIMEOUT)
+        lite = {"timeout": LITE_CONNECT_TIMEOUT, "grpc_options": LITE_GRPC_OPTIONS}
+        return MilvusClient(uri=uri, token=token, **lite)
     except Exception as exc:  # pymilvus raises MilvusException, grpc errors, OSError, RuntimeError…
         hint = " (a Milvus Lite file is open in one process at a time)" if not is_server(uri) else ""
         raise MilvusUnavailable(f"cannot reach Milvus at {uri}: {_one_line(exc)}{hint}") from exc

@@ -38,8 +38,8 @@ for path in (str(ROOT), str(TESTS), str(TESTS / "app")):
     if path not in sys.path:
         sys.path.insert(0, path)
 
+from app_paths import SMALL_DOC  # noqa: E402  (tests/app/app_paths.py: the small plan)
 from char_embedder import CharEmbedder  # noqa: E402
-from conftest import SMALL_DOC  # noqa: E402  (tests/app/conftest.py: the small plan)
 
 from app.services import SLEEP_HOOK_ENV, STORE_FILE, KnowledgeBase, ServiceError  # noqa: E402
 from index.store import ClauseStore  # noqa: E402

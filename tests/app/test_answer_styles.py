@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
+from app_paths import ROOT
 from char_embedder import CharEmbedder
-from conftest import ROOT
 
 from app.services import KnowledgeBase
 

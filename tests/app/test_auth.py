@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from app_paths import SMALL_DOC
 from char_embedder import CharEmbedder
-from conftest import SMALL_DOC
 from ui_fixtures import app_opener
 
 from app import cli

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SMALL_DOC
+from app_paths import ROOT, SMALL_DOC
 
 from app import cli
 from app.services import KnowledgeBase

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SHARED_EVAL
+from app_paths import SHARED_EVAL
 
 from app.answer import Answer, AnswerHit
 from app.evaluate import (

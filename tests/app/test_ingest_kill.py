@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SMALL_DOC
+from app_paths import ROOT, SMALL_DOC
 
 from app.services import SLEEP_HOOK_ENV, STORE_FILE
 from index.store import ClauseStore

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SHARED_EVAL
+from app_paths import SHARED_EVAL
 from test_cli import one_line_error, run
 
 from app.services import KnowledgeBase

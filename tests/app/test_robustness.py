@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from app_paths import SMALL_DOC
 from char_embedder import CharEmbedder
-from conftest import SMALL_DOC
 
 from app import cli
 from app.services import MAX_STEM_BYTES, REBUILDING, KnowledgeBase, ServiceError, safe_file_name

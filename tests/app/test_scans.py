@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_DOC
+from app_paths import SMALL_DOC
 from PIL import Image
 from render import render_pdf
 from reportlab.lib.pagesizes import A5

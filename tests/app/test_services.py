@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import PLAN, SMALL_DOC
+from app_paths import PLAN, SMALL_DOC
 
 from app import services
 from app.services import KnowledgeBase, ServiceError, safe_file_name
