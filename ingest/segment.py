@@ -127,8 +127,8 @@ def _heading_text(line: str) -> str:
 
 
 def _parts(text: str, after: int) -> list[Part]:
-    """The body and the appendices; label lines are looked for only after ``after`` (the first
-    heading), because a 印发 notice lists its 附件 before the attached plan itself."""
+    """The body and the appendices; label lines with a title are looked for only after ``after`` (the
+    first heading), because a 印发 notice lists its 附件 before the attached plan itself."""
     rules = _rules()
     # A bare label line (附件 alone, its title on the next line) is no list of appendices: before the
     # first heading too, it opens the appendix that an unnumbered cover letter forwards.

@@ -240,10 +240,9 @@ def defined_names(text: str) -> dict[str, str]:
     found: dict[str, str] = {name: name for name in set_up_bodies(text)}
     for match in shapes().defined_name.finditer(text):
         full = _name_before(text, match.start()) or _defined_whole(text, match.start())
-        if full and text[: match.start() - len(full)].endswith(shapes().collective_starts):
-            # 设区的市人民政府…主管部门（以下简称市级主管部门）: the short name is a class's
-            before = text[: match.start() - len(full)]
-            full = next(s for s in shapes().collective_starts if before.endswith(s)) + full
+        before = text[: match.start() - len(full)] if full else ""
+        # 设区的市人民政府…主管部门（以下简称市级主管部门）: the short name is a class's
+        full = next((s for s in shapes().collective_starts if before.endswith(s)), "") + full
         if full or looks_like_unit(match["short"]):
             found.setdefault(match["short"], full)
             if full:
