@@ -181,13 +181,14 @@ class BusyCores:
 
 def exact_top10(queries: np.ndarray, embedder: BenchEmbedder, store_path: Path) -> np.ndarray:
     """The true 10 nearest clause ids of each query: brute force over every clause's vector."""
+    from .batching import batched
     from .build import passage_text
     from .store import ClauseStore
 
     best_ids = np.full((len(queries), 10), -1, dtype=np.int64)
     best = np.full((len(queries), 10), -np.inf, dtype=np.float32)
     with ClauseStore(store_path) as store:
-        for chunk in _chunked(store.iter_passages(), RECALL_CHUNK):
+        for chunk in batched(store.iter_passages(), RECALL_CHUNK):
             ids = np.array([r[0] for r in chunk], dtype=np.int64)
             scores = queries @ embedder.embed_passages([passage_text(r[2], r[3]) for r in chunk]).T
             all_scores = np.concatenate([best, scores], axis=1)
@@ -214,19 +215,6 @@ def recall_sweep(
         recall = float(np.mean([len(f & set(t.tolist())) / 10 for f, t in zip(found, truth, strict=True)]))
         rows.append({"effort": effort, "recall": recall, "p50_ms": float(np.median(times))})
     return rows
-
-
-def _chunked(
-    items: Iterator[tuple[int, str, str, str]], size: int
-) -> Iterator[list[tuple[int, str, str, str]]]:
-    chunk: list[tuple[int, str, str, str]] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 # -- one size, in a child process --------------------------------------------------------------

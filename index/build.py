@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import itertools
 import json
 import multiprocessing
 import os
@@ -29,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .batching import batched
 from .cache import EmbeddingCache, embed_passages_cached
 from .embed import Embedder, backend_of
 from .engine import DEFAULT_ENGINE, EngineChoice
@@ -264,9 +264,7 @@ def _token_lists(tokenizer: ClauseTokenizer, texts: Iterator[str], total: int) -
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers, _init_worker, (tokenizer.user_words, tokenizer.cache_dir)) as pool:
         # Pool.imap would read the whole input ahead; a window of batches bounds memory.
-        window = workers * 4
-        batches = _batched(texts, TOKENIZE_BATCH)
-        while chunk := list(itertools.islice(batches, window)):
+        for chunk in batched(batched(texts, TOKENIZE_BATCH), workers * 4):
             for batch in pool.map(_tokenize_batch, chunk):
                 yield from batch
 
@@ -283,11 +281,6 @@ def _tokenize_batch(texts: list[str]) -> list[list[str]]:
     if _worker_tokenizer is None:
         raise RuntimeError("tokenizer worker used before its initializer ran")
     return [_worker_tokenizer.tokenize(text) for text in texts]
-
-
-def _batched(items: Iterator[str], size: int) -> Iterator[list[str]]:
-    while batch := list(itertools.islice(items, size)):
-        yield batch
 
 
 def _build_keyword(

@@ -20,13 +20,14 @@ import logging
 import os
 import unicodedata
 import uuid
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .batching import batched
 from .engine import DEFAULT_ENGINE, ENGINES, EngineChoice  # noqa: F401  (re-exported)
 from .errors import IndexMissing, SearchIndexError
 from .tokenize import fold, load_stopwords
@@ -265,7 +266,7 @@ def fill_collection(
     try:
         schema, index = _schema(client, dim, user_words)
         client.create_collection(name, schema=schema, index_params=index)
-        for batch in _batches(rows, INSERT_BATCH):
+        for batch in batched(rows, INSERT_BATCH):
             client.insert(name, batch)
         client.flush(name)
         client.load_collection(name)
@@ -300,17 +301,6 @@ def drop_quietly(client: Any, collection: str | None) -> None:
         return
     with contextlib.suppress(Exception):
         client.drop_collection(collection)
-
-
-def _batches(rows: Iterable[dict[str, object]], size: int) -> Iterator[list[dict[str, object]]]:
-    batch: list[dict[str, object]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 # ---- searching --------------------------------------------------------------------------------
