@@ -20,6 +20,8 @@ from .relevance import Evidence, EvidenceModel
 
 # A heading this short (加强领导) is too common to identify a clause when a question quotes it.
 MIN_QUOTED_HEADING_CHARS = 5
+# Questions answered by a clause's attribution ("who leads X"), not by a fact in its text.
+ROLE_INTENTS = frozenset({"lead", "cooperate"})
 
 
 @dataclass
@@ -40,7 +42,8 @@ class Retriever:
         return promote_quoted_headings([_hit(r) for r in results], query.folded)
 
     def evidence(self, query: Query) -> Evidence:
-        return self.evidence_model.for_question(query.content or query.folded)
+        role_question = query.intent in ROLE_INTENTS
+        return self.evidence_model.for_question(query.content or query.folded, corroboration=role_question)
 
 
 def narrowed(doc_ids: frozenset[str] | None, scope: frozenset[str] | None) -> frozenset[str] | None:
