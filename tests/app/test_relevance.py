@@ -47,7 +47,8 @@ class FixedSimilarity:
 
 
 HIT = AnswerHit(
-    clause_id=1, doc_id="d", doc_title="", doc_number="", path="三、（四）2．", heading="培强新型农业经营主体",
+    clause_id=1, doc_id="d", doc_title="", doc_number="", path="三、（四）2．",
+    heading="培强新型农业经营主体",
     text="发展农业社会化服务组织，开展托管服务。", content="发展农业社会化服务组织，开展托管服务。",
     lead=("省农业农村厅",), cooperate=(), responsible=(), generic=(), targets=(), page=None,
     citation="", score=1.0, keyword_rank=1, semantic_rank=1,
@@ -76,5 +77,6 @@ def test_agreeing_rankings_corroborate_a_role_question(
 
 
 def test_corroboration_still_needs_a_close_sentence() -> None:
-    is_evidence = evidence_model(MIN_CORROBORATED_SIMILARITY - 0.02).for_question("种地 社会化 服务 农户", True)
+    weak = evidence_model(MIN_CORROBORATED_SIMILARITY - 0.02)
+    is_evidence = weak.for_question("种地 社会化 服务 农户", corroboration=True)
     assert is_evidence(HIT) is False
