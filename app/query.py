@@ -262,10 +262,11 @@ def parse_question(
     folded = fold(text)
     depts = tuple(d for d in lexicon.find(folded) if not _issuer(folded, d, g))
     intent, roles = _intent(folded, depts, g)
-    rest = _without_every_document(_without_mentions(folded, depts), g)
+    named = _without_every_document(folded, g)  # same length as folded: the mentions' offsets hold
+    rest = _without_mentions(named, depts)
     # The words that name the document (促进就业若干意见中，…) say where to look, not what about;
     # a year among them (数字山东2019…) is part of a title, not a deadline.
-    about = folded[_naming_end(_without_every_document(folded, g), scopes) :] if scopes else folded
+    about = folded[_naming_end(named, scopes) :] if scopes else folded
     year_match = g.year.search(about)
     year = int(year_match.group(1)) if year_match else None
     content = strip_scaffolding(about, g) or strip_scaffolding(folded, g)

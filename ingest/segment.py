@@ -132,8 +132,9 @@ def _parts(text: str, after: int) -> list[Part]:
     rules = _rules()
     # A bare label line (附件 alone, its title on the next line) is no list of appendices: before the
     # first heading too, it opens the appendix that an unnumbered cover letter forwards.
-    labels = [m for m in rules.label.finditer(text) if m.start() >= after or _is_bare(text, m)]
-    bare = [m for m in labels if _is_bare(text, m)]
+    candidates = [(m, _is_bare(text, m)) for m in rules.label.finditer(text)]
+    labels = [m for m, is_bare in candidates if m.start() >= after or is_bare]
+    bare = [m for m, is_bare in candidates if is_bare]
     starts = bare or [m for m in labels if not _lists_appendices(text, m)]
     record = rules.record.search(text, after)
     body_end = min([m.start() for m in labels[:1]] + ([record.start()] if record else []) + [len(text)])
