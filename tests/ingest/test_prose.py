@@ -37,6 +37,10 @@ def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[
             [(("国家发展改革委", "国家卫生健康委"), (), (), ())],
         ),
         ("国务院及各部门要完善决策机制。", [((), (), ("国务院",), ("各部门",))]),
+        # a step the subject takes first (经…后，) stands between it and its verb
+        ("各地推荐场景，科技部经审核评估后，确定是否支持。", [((), (), ("科技部",), ())]),
+        # …but 经济 opens a name: a contact line of the 经济建设司 assigns nothing
+        ("财政部经济建设司　张三　010-61965366", []),
         # an office inside a unit the alias table knows is as clearly named as the unit
         ("本规范由教育部办公厅负责解释。", [((), (), ("教育部办公厅",), ())]),
         (
@@ -167,3 +171,6 @@ def test_a_news_report_assigns_nothing() -> None:
     assert reports_news(report)
     assert ProseReader(report, {}, reads_duties=False).assignments(0, len(report)) == []
     assert not reports_news("工业和信息化部大力推动大数据产业发展。2017年2月18日，发布会在北京召开。")
+    # a dateline may give a span of days or of months
+    assert reports_news("2018年9月25－28日，工作组第1次会议在日内瓦召开。装备工业司组织专家参加会议。")
+    assert reports_news("2019年5月30日至6月1日，峰会在天津举行。")
