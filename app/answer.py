@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 
 from index.store import StoredClause
 from ingest.model import Clause, Department, Target
+from ingest.roles import ROLE_NAMES
 from ingest.targets import quantity_text
 
 LIST_SEP = "、"
@@ -34,10 +35,12 @@ class AnswerHit:
     score: float
     keyword_rank: int | None = None
     semantic_rank: int | None = None
+    units: frozenset[str] = frozenset()  # canonical names of every unit the clause names, any role
 
     def to_json(self) -> dict[str, object]:
         out = asdict(self)
         out["targets"] = [target_json(t) for t in self.targets]
+        out["units"] = sorted(self.units)
         for key in ("lead", "cooperate", "responsible", "generic"):
             out[key] = list(out[key])
         return out
@@ -135,6 +138,7 @@ def make_hit(
         score=float(score),
         keyword_rank=keyword_rank,
         semantic_rank=semantic_rank,
+        units=frozenset(d.canonical for role in ROLE_NAMES for d in c.departments(role)),
     )
 
 

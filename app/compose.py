@@ -91,7 +91,7 @@ def _other_text(intent: str, hit: AnswerHit) -> str:
     units = hit.cooperate if intent == "cooperate" else (hit.lead or hit.responsible)
     role = "配合单位" if intent == "cooperate" else ("牵头单位" if hit.lead else "责任单位")
     named = f"{role}：{LIST_SEP.join(units)}" if units else "未列明具体单位"
-    return f"另见{hit.citation}，{named}。"
+    return f"；另见{hit.citation}，{named}。"
 
 
 def _cooperate_sentence(hit: AnswerHit) -> str:

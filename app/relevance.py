@@ -49,18 +49,26 @@ class EmbedderLike(Protocol):
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-def keyword_coverage(query_tokens: Sequence[str], clause_text: str, idf: Callable[[str], float]) -> float:
+def keyword_coverage(
+    query_tokens: Sequence[str],
+    clause_text: str,
+    idf: Callable[[str], float],
+    units: Sequence[tuple[float, bool]] = (),
+) -> float:
     """IDF-weighted share of the query's tokens that occur in the (folded) clause text.
 
     Common words (建设, 发展) weigh little, so a question about 月球基地建设 is not "covered" by a
-    clause that merely says 建设; a question's distinctive words must be there.
+    clause that merely says 建设; a question's distinctive words must be there. ``units``: the
+    (weight, named by the clause) of each department the question names, which the clause may print
+    under another name (人社局 asked, 市人力资源社会保障局 printed).
     """
     tokens = list(dict.fromkeys(query_tokens))
-    total = sum(idf(t) for t in tokens)
+    total = sum(idf(t) for t in tokens) + sum(weight for weight, _ in units)
     if total <= 0:
         return 0.0
     text = fold(clause_text).lower()
-    return sum(idf(t) for t in tokens if t in text) / total
+    found = sum(idf(t) for t in tokens if t in text) + sum(weight for weight, named in units if named)
+    return found / total
 
 
 def okapi_idf_lookup(doc_freq: Callable[[str], int], n_docs: int) -> Callable[[str], float]:
@@ -88,14 +96,28 @@ class EvidenceModel:
     embedder: EmbedderLike
     _sentences: dict[str, np.ndarray] = field(default_factory=dict)
 
-    def for_question(self, text: str, corroboration: bool = False) -> Evidence:
+    def for_question(
+        self, text: str, corroboration: bool = False, departments: Sequence[tuple[str, str]] = ()
+    ) -> Evidence:
         """The evidence test for one question; with ``corroboration`` (role questions) a clause that
-        both rankings put first also answers on weaker evidence."""
-        tokens = self.tokenize(text)
+        both rankings put first also answers on weaker evidence. ``departments``: (as written,
+        canonical) of the units the question names; each is evidence where the clause names it, by
+        whatever name (or prints it as the question writes it), and counts against it otherwise."""
+        words = text
+        for written, _ in departments:
+            words = words.replace(written, " ")
+        tokens = self.tokenize(words)
+        weights = [(self.idf(written), written, canonical) for written, canonical in departments]
         query_vector: list[np.ndarray] = []  # embedded at most once, and only if needed
 
         def is_evidence(hit: AnswerHit) -> bool:
-            coverage = keyword_coverage(tokens, f"{hit.heading} {hit.text}", self.idf)
+            clause = f"{hit.heading} {hit.text}"
+            folded = fold(clause)
+            units = [
+                (weight, canonical in hit.units or written in folded)
+                for weight, written, canonical in weights
+            ]
+            coverage = keyword_coverage(tokens, clause, self.idf, units)
             if coverage >= STRONG_KEYWORD_COVERAGE:
                 return True
             if not query_vector:

@@ -9,7 +9,7 @@ goes first.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.search import Result, Searcher, SearchRequest
 from ingest.text import fold
@@ -39,11 +39,16 @@ class Retriever:
             results = self.searcher.search(
                 SearchRequest(request.keyword, request.semantic, k, doc_ids=doc_ids)
             )
-        return promote_quoted_headings([_hit(r) for r in results], query.folded)
+        return promote_quoted_headings(shared_ranks([_hit(r) for r in results]), query.folded)
 
     def evidence(self, query: Query) -> Evidence:
         role_question = query.intent in ROLE_INTENTS
-        return self.evidence_model.for_question(query.content or query.folded, corroboration=role_question)
+        # in a role question a department is the attribution asked about (哪些单位协助人社局); in a
+        # fact question it is part of the fact (报联席会议), which the text itself must hold
+        departments = [(d.printed, d.canonical) for d in query.departments] if role_question else []
+        return self.evidence_model.for_question(
+            query.content or query.folded, corroboration=role_question, departments=departments
+        )
 
 
 def narrowed(doc_ids: frozenset[str] | None, scope: frozenset[str] | None) -> frozenset[str] | None:
@@ -56,6 +61,25 @@ def narrowed(doc_ids: frozenset[str] | None, scope: frozenset[str] | None) -> fr
 
 def _hit(result: Result) -> AnswerHit:
     return make_hit(result.stored, result.score, result.keyword_rank, result.semantic_rank)
+
+
+def shared_ranks(hits: Sequence[AnswerHit]) -> list[AnswerHit]:
+    """Hits whose clause is printed word for word in several documents (a plan's PDF and its DOCX,
+    a notice and the document it forwards) take the best rank of the group on each side: the
+    rankings agree on the text, and splitting the first places between twins is no disagreement."""
+    best: dict[tuple[str, str], tuple[int | None, int | None]] = {}
+    for h in hits:
+        key = (h.heading, h.text)
+        keyword, semantic = best.get(key, (None, None))
+        best[key] = (_better(keyword, h.keyword_rank), _better(semantic, h.semantic_rank))
+    return [
+        replace(h, keyword_rank=best[(h.heading, h.text)][0], semantic_rank=best[(h.heading, h.text)][1])
+        for h in hits
+    ]
+
+
+def _better(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else min(a, b)
 
 
 def promote_quoted_headings(hits: Sequence[AnswerHit], folded_question: str) -> list[AnswerHit]:

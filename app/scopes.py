@@ -76,6 +76,15 @@ def _shared_run(text: str, title: str) -> tuple[int, int]:
     return found.a, found.a + found.size
 
 
+def _naming_phrases(phrase: str) -> list[str]:
+    """The words before a mark; when they end in a part of a document (数字经济三年行动方案的重点任务
+    分工表里), also the title before the last 的 that the part follows."""
+    cut = phrase.rfind("的")
+    if cut < MIN_SCOPE_CHARS or not phrase.endswith(tuple(_scope_data()["document_parts"])):
+        return [phrase]
+    return [phrase, phrase[:cut]]
+
+
 @dataclass(frozen=True)
 class Scopes:
     words: Mapping[str, frozenset[str]]  # place or issuer word -> documents
@@ -135,12 +144,12 @@ class Scopes:
             at = folded.find(marker, MIN_SCOPE_CHARS)
             if at == -1:
                 continue
-            phrase = folded[:at]
-            docs = self._best(
-                lambda pairs, phrase=phrase: self._share(_pairs(phrase), pairs), MIN_TITLE_MATCH
-            )
-            if docs:
-                return docs, at + (len(marker) if consumed else 0)
+            for phrase in _naming_phrases(folded[:at]):
+                docs = self._best(
+                    lambda pairs, phrase=phrase: self._share(_pairs(phrase), pairs), MIN_TITLE_MATCH
+                )
+                if docs:
+                    return docs, at + (len(marker) if consumed else 0)
         asked = _pairs(folded)
         docs = self._best(lambda pairs: self._share(pairs, asked), MIN_TITLE_MATCH)
         if not docs:

@@ -125,3 +125,15 @@ def test_a_question_over_every_document_is_judged_on_its_own_split() -> None:
     only_tune = Answer("q", "dept", True, "", hits=(hit_at("t1", "一、"),), answered=1)
     result = score_gold(held, only_tune, gold, {})
     assert (result.exact, result.precision, result.recall) == (False, 0.0, 0.0)  # its tune hit is not judged
+
+
+def test_the_same_clause_of_a_twin_document_answers_as_well() -> None:
+    docx = gold_document("plan_docx", "tune", ("附件1 第1项", "市大数据局"))
+    pdf = GoldDocument("plan_pdf", "generated/plan.pdf", docx.title, "municipal", "tune", docx.attributions)
+    other = gold_document("other", "tune", ("附件1 第1项", "市大数据局"))
+    gold = GoldIndex.build([docx, pdf, other])
+    q = GoldQuestion("t1", "建设算力基础设施谁牵头", "lead", "tune", doc="plan_docx", clause="附件1 第1项")
+    for key, top1 in (("plan_docx", True), ("plan_pdf", True), ("other", False)):
+        answer = Answer("q", "lead", True, "", lead=("市大数据局",), hits=(hit_at(key, "附件1 第1项"),))
+        assert score_gold(q, answer, gold, {}).top1 is top1, key
+    assert not gold.same_clause(("plan_pdf", "附件1 第2项"), ("plan_docx", "附件1 第1项"))

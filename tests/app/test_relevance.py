@@ -80,3 +80,17 @@ def test_corroboration_still_needs_a_close_sentence() -> None:
     weak = evidence_model(MIN_CORROBORATED_SIMILARITY - 0.02)
     is_evidence = weak.for_question("种地 社会化 服务 农户", corroboration=True)
     assert is_evidence(HIT) is False
+
+
+def test_a_named_department_is_evidence_where_the_clause_names_it_by_any_name() -> None:
+    hit = replace(HIT, units=frozenset({"省农业农村厅"}))
+    model = evidence_model(0.5)  # no sentence is close: only the words decide
+    asked = [("农业厅", "省农业农村厅")]  # as the question writes it, and its canonical name
+    assert model.for_question("农业厅 社会化 服务", departments=asked)(hit) is True
+    assert (
+        model.for_question("农业厅 社会化 服务", departments=asked)(replace(hit, units=frozenset())) is False
+    )
+    idf = okapi_idf_lookup({"社会化": 2}.get, n_docs=50)
+    assert keyword_coverage(["社会化"], "社会化服务", idf, [(idf("农业厅"), False)]) == pytest.approx(
+        idf("社会化") / (idf("社会化") + idf("农业厅"))
+    )

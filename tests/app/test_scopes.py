@@ -66,3 +66,14 @@ def test_a_place_decides_between_documents_of_alike_titles() -> None:
     scopes = Scopes.of(docs)
     assert scopes.documents_for(f"济南{title}到2025年底要达到什么目标") == frozenset({"jinan"})
     assert scopes.documents_for(f"{title}到2025年底要达到什么目标") == frozenset({"national", "jinan"})
+
+
+def test_a_question_names_a_document_by_its_title_and_then_a_part_of_it() -> None:
+    docs = [
+        Doc("plan", Meta("某市推进数字经济高质量发展三年行动方案（2024－2026年）", "某市人民政府")),
+        Doc("sd19", Meta("数字山东2019行动方案", "山东省人民政府办公厅")),
+    ]
+    scopes = Scopes.of(docs)
+    asked = "数字经济三年行动方案的重点任务分工表里，建设算力基础设施的牵头单位是哪个？"
+    assert scopes.documents_for(asked) == frozenset({"plan"})
+    assert scopes.naming_end(asked) == asked.index("，") + 1
