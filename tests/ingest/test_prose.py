@@ -37,6 +37,8 @@ def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[
             [(("国家发展改革委", "国家卫生健康委"), (), (), ())],
         ),
         ("国务院及各部门要完善决策机制。", [((), (), ("国务院",), ("各部门",))]),
+        # the lead's duty named as a noun
+        ("省商务厅要切实履行牵头责任，省财政厅配合。", [(("省商务厅",), ("省财政厅",), (), ())]),
         # a step the subject takes first (经…后，) stands between it and its verb
         ("各地推荐场景，科技部经审核评估后，确定是否支持。", [((), (), ("科技部",), ())]),
         # …but 经济 opens a name: a contact line of the 经济建设司 assigns nothing
