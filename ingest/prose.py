@@ -68,6 +68,7 @@ class Assignment:
 class _Lexicon:
     follower: re.Pattern[str]  # what may follow a subject: modal, duty verb, role word, 会同, 为
     strong_follower: re.Pattern[str]  # a modal or role word: enough even after a weak name (…中心要)
+    step: re.Pattern[str]  # 收到申请后，…: a step the subject takes before the duty after the comma
     not_modal: re.Pattern[str]
     report: re.Pattern[str]  # 印发《: a publication reported
     modals: re.Pattern[str]
@@ -108,6 +109,7 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         follower=re.compile(_alternation(followers)),
         strong_follower=re.compile(_alternation([*p["modals"], *roles])),
+        step=re.compile(f"(?:{_alternation([*p['step_verbs'], *followers])}){p['step_end']}"),
         not_modal=re.compile(_alternation(p["not_modals"])),
         report=re.compile(f"(?:{_alternation(p['report_verbs'])})了?《"),
         modals=re.compile(f"(?:{_alternation(p['modals'])})*"),
@@ -435,17 +437,23 @@ class ProseReader:
         the readings, the one with the shortest names that is followed by a subject's verb wins, so
         "国家发展改革委会同" reads 国家发展改革委 + 会同, not 国家发展改革委会 + 同.
         """
+        step = None  # no verb follows, but a first step does (…收到申请后): the longest such name
         for end in self._name_ends(pos, limit):
             rest = self._after_name(end, limit)
             if rest is not None:
                 return [self.text[pos:end], *rest[0]], rest[1]
-        return None
+            if _lexicon().step.fullmatch(self.folded, end, limit):
+                step = end
+        return ([self.text[pos:step]], step) if step else None
 
     def _name_ends(self, pos: int, limit: int) -> list[int]:
         """Ends ``e`` (shortest first) such that ``text[pos:e]`` is a unit's name, notes included."""
-        ends, depth = [], 0
-        for offset in range(level_enumeration_end(self.text, pos), min(limit, pos + MAX_NAME_CHARS)):
+        ends, depth, length = [], 0, 0
+        for offset in range(level_enumeration_end(self.text, pos), limit):
             char = self.text[offset]
+            length += not depth and char not in _NOTE_OPEN  # a note (（中央电化教育馆）) adds no length
+            if length > MAX_NAME_CHARS:
+                break
             if char in _NOTE_OPEN:
                 depth += 1
             elif char in _NOTE_CLOSE:

@@ -37,6 +37,19 @@ def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[
             [(("国家发展改革委", "国家卫生健康委"), (), (), ())],
         ),
         ("国务院及各部门要完善决策机制。", [((), (), ("国务院",), ("各部门",))]),
+        # a first step (…收到申请后，) between the subject and its duties; a later 会同 makes it lead
+        (
+            "省大数据局收到接入申请后，开展形式审查，会同有关业务处室提出审核意见。",
+            [(("省大数据局",), (), (), ("有关业务处室",))],
+        ),
+        ("省大数据局信任体系建成后，实现安全整合。", []),  # the system is built, not the bureau's step
+        ("专利代理机构接受委托后，不得接受其他委托。", []),
+        ("由省大数据局分批确定接入范围。", [((), (), ("省大数据局",), ())]),
+        # a note and a definition after one name: neither counts towards the name's length
+        (
+            "教育部教育技术与资源发展中心（中央电化教育馆）（以下简称教育部资源中心）负责技术支撑。",
+            [((), (), ("教育部教育技术与资源发展中心（中央电化教育馆）",), ())],
+        ),
         # the lead's duty named as a noun
         ("省商务厅要切实履行牵头责任，省财政厅配合。", [(("省商务厅",), ("省财政厅",), (), ())]),
         # a step the subject takes first (经…后，) stands between it and its verb
@@ -176,3 +189,10 @@ def test_a_news_report_assigns_nothing() -> None:
     # a dateline may give a span of days or of months
     assert reports_news("2018年9月25－28日，工作组第1次会议在日内瓦召开。装备工业司组织专家参加会议。")
     assert reports_news("2019年5月30日至6月1日，峰会在天津举行。")
+
+
+def test_a_ministrys_office_names_itself() -> None:
+    from ingest.units import self_references
+
+    assert "我司" in self_references()  # the document maps it to its issuer (ingest/attribution.py)
+    assert roles("我司将按程序推荐申报团队。", {"我司": "交通运输部科技司"}) == [((), (), ("我司",), ())]
