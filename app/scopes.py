@@ -37,6 +37,7 @@ MIN_TITLE_COVERAGE = 0.75
 MAX_NAMING_OFFSET = 3  # words opening a question may follow 请问 or so
 MIN_TITLE_PAIRS = 3
 TITLE_MARGIN = 0.9
+MIN_QUOTED_TITLE_CHARS = 8  # shorter phrases (人工智能规划) are in many titles by chance
 
 
 @cache
@@ -145,7 +146,7 @@ class Scopes:
             if at == -1:
                 continue
             for phrase in _naming_phrases(folded[:at]):
-                docs = self._best(
+                docs = self._quoting(phrase) or self._best(
                     lambda pairs, phrase=phrase: self._share(_pairs(phrase), pairs), MIN_TITLE_MATCH
                 )
                 if docs:
@@ -163,6 +164,13 @@ class Scopes:
             return docs, 0
         # 数字山东2019 asked as 数字山东2019年…: the year's 年 is part of the naming words
         return docs, end + (folded[end - 1 : end + 1][-1:] == "年" and folded[end - 1].isdigit())
+
+    def _quoting(self, phrase: str) -> frozenset[str]:
+        """The documents whose title holds the whole naming phrase, word for word: a title quoted in
+        full names its document, however much a title of the same series shares with it."""
+        if len(phrase) < MIN_QUOTED_TITLE_CHARS:
+            return frozenset()
+        return frozenset(d for d, title in self.title_text.items() if phrase in title)
 
     def _share(self, part: frozenset[str] | set[str], whole: frozenset[str] | set[str]) -> float:
         """The rarity-weighted share of ``part``'s pairs that ``whole`` holds."""

@@ -33,6 +33,7 @@ class MetaRules:
     title_search_lines: int
     title_max_chars: int
     wrapper_title: re.Pattern[str]
+    published_title: re.Pattern[str]
     recipients_search_lines: int
     recipients_words: tuple[str, ...]
     public_status: re.Pattern[str]
@@ -48,6 +49,7 @@ def meta_rules() -> MetaRules:
         title_search_lines=text["title_search_lines"],
         title_max_chars=text["title_max_chars"],
         wrapper_title=re.compile(text["wrapper_title"]),
+        published_title=re.compile(text["published_title"]),
         recipients_search_lines=text["recipients_search_lines"],
         recipients_words=tuple(text["recipients_words"]),
         public_status=re.compile(text["public_status"]),
@@ -58,7 +60,7 @@ def extract_meta(raw: RawDocument, clean: CleanDocument) -> DocumentMeta:
     """Title, issuer, 文号, date, 主送 and public status of the document."""
     lines = [line.strip() for line in clean.text.splitlines()]
     printed_title = find_title_line(lines)
-    notice = field(raw, "title") or printed_title
+    notice = field(raw, "title") or printed_title or published_title(lines)
     title = own_title(notice, lines) or title_from_name(raw.source)
     extra = {"notice_title": notice} if title != notice else {}
     extra |= printed_by(clean.back_matter) | other_fields(raw)
@@ -94,14 +96,23 @@ def other_fields(raw: RawDocument) -> dict[str, str]:
 
 
 def find_title_line(lines: Sequence[str]) -> str:
-    """The first title-like line before the body: short, no sentence punctuation, not numbered."""
+    """The first title-like line before the body: short, no sentence punctuation, not numbered. A
+    text that opens with a sentence (a cover letter after its recipients) prints no title line."""
     r = meta_rules()
     for line in lines[: r.title_search_lines]:
-        if _is_body(line):
+        if _is_body(line) or "。" in line:
             return ""
         if len(line) <= r.title_max_chars and not _SENTENCE_PUNCT.search(line) and not _is_furniture(line):
             return line
     return ""
+
+
+def published_title(lines: Sequence[str]) -> str:
+    """What a cover letter without a title line publishes by name in its first sentence (《X》…现印发
+    给你们): the document's title."""
+    first = next((line for line in lines[: meta_rules().title_search_lines] if "。" in line), "")
+    found = meta_rules().published_title.search(first)
+    return found.group(1) if found else ""
 
 
 def own_title(notice: str, lines: Sequence[str]) -> str:

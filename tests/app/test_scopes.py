@@ -77,3 +77,13 @@ def test_a_question_names_a_document_by_its_title_and_then_a_part_of_it() -> Non
     asked = "数字经济三年行动方案的重点任务分工表里，建设算力基础设施的牵头单位是哪个？"
     assert scopes.documents_for(asked) == frozenset({"plan"})
     assert scopes.naming_end(asked) == asked.index("，") + 1
+
+
+def test_a_title_quoted_in_full_names_its_document_alone() -> None:
+    docs = [
+        Doc("access", Meta("国家智慧教育公共服务平台接入管理规范（试行）", "教育部办公厅")),
+        Doc("rules", Meta("国家智慧教育公共服务平台接入管理办法规范", "教育部办公厅")),  # all but 理规
+    ]
+    scopes = Scopes.of(docs)
+    asked = "国家智慧教育公共服务平台接入管理规范中，教育部网信办负责哪些工作？"
+    assert scopes.documents_for(asked) == frozenset({"access"})

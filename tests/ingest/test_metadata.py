@@ -120,3 +120,12 @@ def test_signature_line_names_the_issuer():
         "各市人民政府",
         "此件主动公开",
     )
+
+
+def test_a_cover_letter_without_a_title_line_is_titled_by_what_it_publishes():
+    body = ["各省教育厅，部内各司局：", "《测试平台接入管理规范（试行）》已经部领导审定同意，现印发给你们。"]
+    meta = meta_of_text("\n".join([*body, "测试部办公厅", "2022年7月25日", "第一条 为规范接入。"]))
+    assert (meta.title, meta.issuer) == ("测试平台接入管理规范（试行）", "测试部办公厅")
+    # a letter that opens with a sentence but publishes nothing by name has no title (not its signature)
+    meta = meta_of_text("\n".join(["各省教育厅：", "现就有关事项通知如下。", "测试部办公厅", "2022年7月5日"]))
+    assert meta.title == ""
