@@ -53,21 +53,23 @@ def keyword_coverage(
     query_tokens: Sequence[str],
     clause_text: str,
     idf: Callable[[str], float],
-    units: Sequence[tuple[float, bool]] = (),
+    units: Sequence[tuple[float, str, bool]] = (),
 ) -> float:
     """IDF-weighted share of the query's tokens that occur in the (folded) clause text.
 
     Common words (建设, 发展) weigh little, so a question about 月球基地建设 is not "covered" by a
     clause that merely says 建设; a question's distinctive words must be there. ``units``: the
-    (weight, named by the clause) of each department the question names, which the clause may print
-    under another name (人社局 asked, 市人力资源社会保障局 printed).
+    (weight, name as asked, named by the clause) of each department the question names; it is covered
+    where the clause names it in a role, whatever it prints (人社局 asked, 市人力资源社会保障局
+    printed), or prints it as asked.
     """
     tokens = list(dict.fromkeys(query_tokens))
-    total = sum(idf(t) for t in tokens) + sum(weight for weight, _ in units)
+    total = sum(idf(t) for t in tokens) + sum(weight for weight, _, _ in units)
     if total <= 0:
         return 0.0
     text = fold(clause_text).lower()
-    found = sum(idf(t) for t in tokens if t in text) + sum(weight for weight, named in units if named)
+    found = sum(idf(t) for t in tokens if t in text)
+    found += sum(weight for weight, written, named in units if named or written in text)
     return found / total
 
 
@@ -111,13 +113,8 @@ class EvidenceModel:
         query_vector: list[np.ndarray] = []  # embedded at most once, and only if needed
 
         def is_evidence(hit: AnswerHit) -> bool:
-            clause = f"{hit.heading} {hit.text}"
-            folded = fold(clause)
-            units = [
-                (weight, canonical in hit.units or written in folded)
-                for weight, written, canonical in weights
-            ]
-            coverage = keyword_coverage(tokens, clause, self.idf, units)
+            units = [(weight, written, canonical in hit.units) for weight, written, canonical in weights]
+            coverage = keyword_coverage(tokens, f"{hit.heading} {hit.text}", self.idf, units)
             if coverage >= STRONG_KEYWORD_COVERAGE:
                 return True
             if not query_vector:

@@ -69,13 +69,13 @@ def shared_ranks(hits: Sequence[AnswerHit]) -> list[AnswerHit]:
     rankings agree on the text, and splitting the first places between twins is no disagreement."""
     best: dict[tuple[str, str], tuple[int | None, int | None]] = {}
     for h in hits:
-        key = (h.heading, h.text)
-        keyword, semantic = best.get(key, (None, None))
-        best[key] = (_better(keyword, h.keyword_rank), _better(semantic, h.semantic_rank))
-    return [
-        replace(h, keyword_rank=best[(h.heading, h.text)][0], semantic_rank=best[(h.heading, h.text)][1])
-        for h in hits
-    ]
+        keyword, semantic = best.get((h.heading, h.text), (None, None))
+        best[(h.heading, h.text)] = (_better(keyword, h.keyword_rank), _better(semantic, h.semantic_rank))
+    ranked = []
+    for h in hits:
+        keyword, semantic = best[(h.heading, h.text)]
+        ranked.append(replace(h, keyword_rank=keyword, semantic_rank=semantic))
+    return ranked
 
 
 def _better(a: int | None, b: int | None) -> int | None:

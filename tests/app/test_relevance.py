@@ -91,6 +91,7 @@ def test_a_named_department_is_evidence_where_the_clause_names_it_by_any_name() 
         model.for_question("农业厅 社会化 服务", departments=asked)(replace(hit, units=frozenset())) is False
     )
     idf = okapi_idf_lookup({"社会化": 2}.get, n_docs=50)
-    assert keyword_coverage(["社会化"], "社会化服务", idf, [(idf("农业厅"), False)]) == pytest.approx(
+    unnamed = [(idf("农业厅"), "农业厅", False)]
+    assert keyword_coverage(["社会化"], "社会化服务", idf, unnamed) == pytest.approx(
         idf("社会化") / (idf("社会化") + idf("农业厅"))
     )
