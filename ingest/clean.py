@@ -36,8 +36,6 @@ from ingest.text import apply_edits, is_letter_spaced, normalize_punctuation, pu
 STRUCTURED_FORMATS = ("docx", "html", "doc", "wps", "rtf")
 # A page-less TXT needs at least this many increasing "— N —" footers before they are trusted as pages.
 PAGE_FOOTERS_MIN = 3
-# Punctuation that never starts a line in typeset Chinese (禁则), so a line starting with it continues.
-CONTINUATION_STARTS = frozenset("：，。；、）》」』”！？:,;)")
 
 
 @dataclass(frozen=True)
@@ -64,6 +62,7 @@ class Rules:
     header_min_repeats: int
     terminal: str
     closers: str
+    line_start_forbidden: frozenset[str]
     heading_starts: tuple[re.Pattern[str], ...]
     title_endings: tuple[str, ...]
     year_range_line: re.Pattern[str]
@@ -96,6 +95,7 @@ def rules() -> Rules:
         header_min_repeats=data["headers"]["min_repeats"],
         terminal=para["terminal"],
         closers=para["trailing_closers"],
+        line_start_forbidden=frozenset(para["line_start_forbidden"]),
         heading_starts=tuple(map(re.compile, para["heading_starts"])),
         title_endings=tuple(para["title_endings"]),
         year_range_line=re.compile(para["year_range_line"]),
@@ -325,15 +325,28 @@ def breaks_before(previous: str, line: str, following: str, width: int) -> bool:
     before, current = previous.strip(), line.strip()
     if continues_title(before, current):
         return False
-    if current[:1] in CONTINUATION_STARTS:
+    if current[:1] in rules().line_start_forbidden:
         return False  # a line cannot begin with closing punctuation: the break is an artefact
-    if not width or ends_title(before) or stands_alone(before) or starts_paragraph(line):
+    if width and closes_open_bracket(before, current):
+        return False  # （模板参考附件 / 2），…: the number closes the bracket, it opens no item
+    if not width or stands_alone(before) or starts_paragraph(line):
         return True
+    if ends_title(before) and len(squeeze(before)) < width:
+        return True  # a full line ending 计划 or 方案 is a sentence wrapped there, not a title
     if opens_attribution(current + following.strip()):
         return False  # an attribution bracket belongs to the sentence before it
     if stands_alone(current) or ends_paragraph(before):
         return True
     return len(squeeze(before)) < width * rules().short_line_ratio
+
+
+def closes_open_bracket(previous: str, line: str) -> bool:
+    """``previous`` leaves a bracket open and ``line`` closes it before opening another."""
+    if previous.count("（") + previous.count("(") <= previous.count("）") + previous.count(")"):
+        return False
+    closing = min((i for i in (line.find("）"), line.find(")")) if i >= 0), default=-1)
+    opening = min((i for i in (line.find("（"), line.find("(")) if i >= 0), default=len(line))
+    return 0 <= closing < opening
 
 
 def stands_alone(text: str) -> bool:

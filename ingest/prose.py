@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from ingest.departments import is_known
 from ingest.numbering import fold_width, match_number
-from ingest.roles import ROLE_NAMES, designation_role, grammar
+from ingest.roles import ROLE_NAMES, designation_role, grammar, has_role_word
 from ingest.units import (
     MAX_NAME_CHARS,
     agent_self_references,
@@ -25,6 +25,7 @@ from ingest.units import (
     is_body,
     is_clearly_named,
     is_generic,
+    is_inner_office,
     is_ministry_shaped,
     level_enumeration_end,
     looks_like_unit,
@@ -438,13 +439,28 @@ class ProseReader:
         "国家发展改革委会同" reads 国家发展改革委 + 会同, not 国家发展改革委会 + 同.
         """
         step = None  # no verb follows, but a first step does (…收到申请后): the longest such name
-        for end in self._name_ends(pos, limit):
+        ends = self._name_ends(pos, limit)
+        for i, end in enumerate(ends):
             rest = self._after_name(end, limit)
             if rest is not None:
+                end, rest = self._inner_office(end, ends[i + 1 :], limit) or (end, rest)
                 return [self.text[pos:end], *rest[0]], rest[1]
             if _lexicon().step.fullmatch(self.folded, end, limit):
                 step = end
         return ([self.text[pos:step]], step) if step else None
+
+    def _inner_office(
+        self, end: int, longer: Sequence[int], limit: int
+    ) -> tuple[int, tuple[list[str], int]] | None:
+        """市委组织部牵头: the longer reading when its extra characters name an office (组织部), not the
+        verb 组织 and its object; a role word (会同省教育厅) is never part of a name."""
+        for longer_end in longer:
+            word = self.text[end:longer_end]
+            if is_inner_office(word) and not has_role_word(word):
+                rest = self._after_name(longer_end, limit)
+                if rest is not None:
+                    return longer_end, rest
+        return None
 
     def _name_ends(self, pos: int, limit: int) -> list[int]:
         """Ends ``e`` (shortest first) such that ``text[pos:e]`` is a unit's name, notes included."""

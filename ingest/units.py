@@ -58,6 +58,7 @@ class Shapes:
     ministry_endings: tuple[str, ...]
     ministry_max_chars: int
     back_references: tuple[str, ...]
+    office_after_unit: int
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:
@@ -93,6 +94,7 @@ def shapes() -> Shapes:
         ministry_endings=_longest_first(data["ministry_endings"]),
         ministry_max_chars=int(data["ministry_max_chars"]),
         back_references=_longest_first(data["back_reference_endings"]),
+        office_after_unit=int(data["office_after_unit_max_chars"]),
     )
 
 
@@ -202,6 +204,15 @@ def is_clearly_named(name: str) -> bool:
     """A unit whose name opens with its level or place (国家…, 省…, 济南…): safe as a sentence's subject."""
     key, s = core_name(name), shapes()
     return looks_like_unit(key) and key.startswith(s.prefixes + s.places)
+
+
+def is_inner_office(word: str) -> bool:
+    """组织部 after 市委, 督查室 after 市政府: a short office name that may follow a unit's name."""
+    return (
+        len(core_name(word)) <= shapes().office_after_unit
+        and has_strong_ending(word)
+        and looks_like_unit(word)
+    )
 
 
 def is_ministry_shaped(name: str) -> bool:

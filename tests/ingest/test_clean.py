@@ -176,6 +176,28 @@ def test_soft_breaks_joined_and_blank_lines_ignored():
     ]
 
 
+# Paragraphs hard-wrapped at 21 characters, so lines break right before a closing 〉, inside a bracket
+# before its number (附件 / 1）), after a word that ends titles (…和计划 / 单列市…), and after a
+# box's title that fills its line (任务专栏9…建设 / 国家局…): each break
+# found by typesetting the gold documents as PDFs (tests/ingest/pdf_gold.py).
+WRAP_BREAKS = [
+    "为推进工作，制定本方案。各地要认真落实本方案各项要求，加强组织领导和统筹协调，确保取得实效。",
+    "印发《民政部办公厅关于落实〈关于切实解决老年人运用智能技术困难相关问题的若干实施方案〉的通知》，"
+    "部署相关工作。",
+    "汽车生产企业组成联合体，参考实施指南（附件1），制定申报方案（模板参考附件2），向所在地申报。",
+    "上述数据信息的格式、标准、共享方式，由国务院税务主管部门及各省、自治区、直辖市和计划"
+    "单列市税务局商有关部门确定。",
+    "任务专栏9\u3000药品追溯协同服务及监管系统建设",
+    "国家局建设药品追溯协同服务及监管系统，为企业和社会公众提供公共服务。",
+]
+
+
+def test_wrapped_lines_join_across_breaks_typesetting_makes():
+    wrapped = "\n".join(p[i : i + 21] for p in WRAP_BREAKS for i in range(0, len(p), 21))
+    assert "实施方案\n〉的通知" in wrapped and "（附件\n1）" in wrapped and "和计划\n单列市" in wrapped
+    assert clean_document(txt(wrapped)).text.splitlines() == WRAP_BREAKS
+
+
 def test_one_paragraph_per_line_text_is_not_joined():
     text = "　　一、总体要求\n　　坚持创新驱动\n　　（一）加强领导\n"
     assert clean_document(txt(text)).text == "一、总体要求\n坚持创新驱动\n（一）加强领导"

@@ -106,6 +106,15 @@ def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[
         ("国务院办公厅是全国政务新媒体工作的主管单位。", [((), (), ("国务院办公厅",), ())]),
         # the class of the State Council's departments is no unit; one of them is
         ("县级以上地方各级人民政府及国务院部门应当开设政务新媒体。", []),
+        # an office whose name opens with a verb (组织部, 督查室) stays whole; 组织 alone is the verb
+        ("由市委组织部牵头，团市委配合，做好人才工作。", [(("市委组织部",), ("团市委",), (), ())]),
+        ("省委宣传部会同市政府督查室开展督导。", [(("省委宣传部",), ("市政府督查室",), (), ())]),
+        ("市委组织实施人才工程。", [((), (), ("市委",), ())]),
+        ("省财政厅会同省教育厅推进项目。", [(("省财政厅",), ("省教育厅",), (), ())]),
+        # national systems' local bodies and the military's local commands
+        ("民航山东监管局会同青岛海关推进口岸建设。", [(("民航山东监管局",), ("青岛海关",), (), ())]),
+        ("由省军区牵头，武警山东省总队配合，开展演练。", [(("省军区",), ("武警山东省总队",), (), ())]),
+        ("国网山东省电力公司负责配套电网建设。", [((), (), ("国网山东省电力公司",), ())]),
     ],
 )
 def test_assignments(text: str, expected: list) -> None:
