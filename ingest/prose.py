@@ -286,7 +286,7 @@ class ProseReader:
         lex = _lexicon()
         request = lex.request.match(self.folded, pos, stop)
         if request:
-            found = self._subject(request.end(), stop)
+            found = self._subject(request.end(), stop, agent=True)  # 请X…: X is addressed, an actor
             return _Reading("responsible", found[0]) if found else _Reading()
         found = self._subject(pos, stop) or self._agent(pos, stop) or self._subject_after_adverbial(pos, stop)
         if found:
@@ -385,9 +385,15 @@ class ProseReader:
         if self.commitments_only and not lex.strong_follower.match(self.folded, after, end):
             return None  # a reply's 民政部在全国范围部署开展…: what was done, not a task
         weak = [n for n in names if not is_generic(n) and not self._listed(n) and not has_strong_ending(n)]
-        if weak and not agent and not lex.strong_follower.match(self.folded, after, end):
+        if weak and not agent and not self._strongly_followed(after, end):
             return None  # "省重点实验室建设布局更加合理": a facility, not an actor
         return [without_definition(n) for n in names], after
+
+    def _strongly_followed(self, pos: int, end: int) -> bool:
+        """A modal, a role word or a designation (为牵头单位) follows: an actor, even of a weak name."""
+        return bool(_lexicon().strong_follower.match(self.folded, pos, end)) or (
+            designation_role(self.folded[pos:end]) is not None
+        )
 
     def _places(self, pos: int, end: int) -> tuple[list[str], int] | None:
         """济南和青岛两市要…: the places, when a modal or role word follows the count."""

@@ -59,6 +59,7 @@ class Shapes:
     ministry_max_chars: int
     back_references: tuple[str, ...]
     office_after_unit: int
+    whole_names: frozenset[str]
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:
@@ -95,6 +96,7 @@ def shapes() -> Shapes:
         ministry_max_chars=int(data["ministry_max_chars"]),
         back_references=_longest_first(data["back_reference_endings"]),
         office_after_unit=int(data["office_after_unit_max_chars"]),
+        whole_names=frozenset(data["whole_names"]),
     )
 
 
@@ -164,6 +166,8 @@ def looks_like_unit(name: str) -> bool:
     Collective phrases are not units (see ``is_generic``); a bracketed note after the name is ignored.
     """
     key, s = core_name(name), shapes()
+    if key in s.whole_names:
+        return True
     if not key or not _CJK.search(key) or key in s.not_units or is_generic(key):
         return False
     if key.startswith(s.not_name_starts) or len(key) > MAX_NAME_CHARS or s.counted.search(key):

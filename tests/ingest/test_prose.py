@@ -115,6 +115,9 @@ def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[
         ("民航山东监管局会同青岛海关推进口岸建设。", [(("民航山东监管局",), ("青岛海关",), (), ())]),
         ("由省军区牵头，武警山东省总队配合，开展演练。", [(("省军区",), ("武警山东省总队",), (), ())]),
         ("国网山东省电力公司负责配套电网建设。", [((), (), ("国网山东省电力公司",), ())]),
+        # a unit of a weak ending is an actor when addressed (请X) or designated (X为牵头单位)
+        ("请齐鲁工业大学、省大数据中心做好保障。", [((), (), ("齐鲁工业大学", "省大数据中心"), ())]),
+        ("省大数据中心为牵头单位。", [(("省大数据中心",), (), (), ())]),
     ],
 )
 def test_assignments(text: str, expected: list) -> None:

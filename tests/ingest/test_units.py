@@ -28,6 +28,9 @@ from ingest.units import defined_names, is_clearly_named, is_generic, looks_like
         "国务院教育行政部门",
         "国务院法制机构",
         "省发展改革委（省能源局）",
+        "省军区",
+        "市第一中学",
+        "办公室",
     ],
 )
 def test_units_of_every_shape(name: str) -> None:
