@@ -111,6 +111,7 @@ class Grammar:
     joiners_or: tuple[str, ...] = ()
     issuer_of: re.Pattern[str] | None = None  # after a unit name: the title of a document it issued
     every_document: tuple[str, ...] = ()  # 这些文件: the whole library, no document in particular
+    dropped_levels: tuple[str, ...] = ()  # 省, 市委 …: what staff leave off a unit's name, longest first
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -151,6 +152,7 @@ def compile_grammar(data: Mapping) -> Grammar:
             f"[^，。；？！,;?!]{{0,{ISSUER_TITLE_CHARS}}}(?:{_alt(data['scope']['document_types'])})"
         ),
         every_document=tuple(sorted(data["scope"]["every_document"], key=len, reverse=True)),
+        dropped_levels=tuple(sorted(data["departments"]["dropped_levels"], key=len, reverse=True)),
     )
 
 
@@ -173,8 +175,10 @@ class Lexicon:
     by_first: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # first char -> aliases
 
     @classmethod
-    def build(cls, *tables: Mapping[str, Iterable[str]]) -> Lexicon:
-        """``tables``: canonical -> names (aliases, printed forms); the canonical maps to itself."""
+    def build(cls, *tables: Mapping[str, Iterable[str]], stored: Iterable[str] = ()) -> Lexicon:
+        """``tables``: canonical -> names (aliases, printed forms); the canonical maps to itself.
+        ``stored``: the canonicals the library holds, which decide a short name several units share
+        (组织部: 市委组织部 when the library names no other)."""
         aliases: dict[str, str] = {}
         where = places()
         for table in tables:
@@ -183,15 +187,19 @@ class Lexicon:
                     # a place alone (济南, printed for 济南和青岛两市要…) says where, not who, in a question
                     if name and fold(name) not in where:
                         aliases.setdefault(fold(name), canonical)
-        # Staff drop the level: 商务厅 for 省商务厅, 大数据局 for 市大数据局, where only one unit fits.
+        # Staff drop the level: 商务厅 for 省商务厅, 组织部 for 市委组织部, where only one unit fits.
         short: dict[str, set[str]] = {}
+        levels = default_grammar().dropped_levels
         for alias, canonical in aliases.items():
-            bare = alias.removeprefix("省").removeprefix("市")
+            level = next((p for p in levels if alias.startswith(p)), "")
+            bare = alias[len(level) :]
             if bare != alias and len(bare) >= MIN_SHORT_NAME_CHARS:
                 short.setdefault(bare, set()).add(canonical)
+        held = set(stored)
         for bare, canonicals in short.items():
-            if len(canonicals) == 1 and bare not in aliases:
-                aliases[bare] = next(iter(canonicals))
+            fits = canonicals if len(canonicals) == 1 else canonicals & held
+            if len(fits) == 1 and bare not in aliases:
+                aliases[bare] = next(iter(fits))
         by_first: dict[str, list[str]] = {}
         for alias in aliases:
             if has_strong_ending(alias):

@@ -539,7 +539,8 @@ class KnowledgeBase:
             if self._lexicon is None:
                 from ingest.departments import known_departments
 
-                self._lexicon = Lexicon.build(known_departments(), self.store.department_names())
+                names = self.store.department_names()
+                self._lexicon = Lexicon.build(known_departments(), names, stored=names)
             return self._lexicon
 
     def embedder(self) -> Embedder:

@@ -2,9 +2,11 @@
 
 Carriers, in the order they are tried (a span taken by one is not read again):
 
-* brackets, either width: role runs （X、Y牵头，Z配合）, label runs （牵头单位：X；责任单位：Y）, a bare
-  trailing list of units （信息中心、规划处、各区县）, or a sentence inside brackets (（由X负责）);
-* label lines outside brackets: 牵头单位：X / 责任单位：Y;
+* brackets, either width, and 【】: role runs （X、Y牵头，Z配合）, label runs （牵头单位：X；责任单位：Y）,
+  a bare trailing list of units （信息中心、规划处、各区县）, or a sentence inside brackets (（由X负责）);
+* label runs outside brackets, on a line of their own or after the sentence they close: 牵头单位：X /
+  责任单位为Y / 推进试点。牵头单位：X；配合单位：Y。;
+* a note after one unit of a list marks its role: 责任单位：X（牵头）、Y;
 * sentences: 由X牵头，Y配合。 / X会同Y… / 请X… / X、Y要… (``prose.py``);
 * the row of a task table, by its unit columns (``row_attribution``).
 
@@ -33,6 +35,7 @@ from ingest.roles import (
     has_role_word,
     keyword_runs,
     labelled_runs,
+    note_role,
     starts_with_label,
     states_first_listed_lead,
     strip_notes,
@@ -49,7 +52,7 @@ from ingest.units import (
 
 # An attribution is a short bracket; a longer one is an unbalanced bracket swallowing text.
 MAX_ATTRIBUTION_CHARS = 400
-_OPEN, _CLOSE = "（(", "）)"
+_OPEN, _CLOSE = "（(【", "）)】"  # 【牵头单位：X】 is a bracket too
 _LINE = re.compile(r"[^\n]+")
 # A bare list of units is an attribution only where a trailing note stands: before these or at the end.
 _TRAILING = "。；;，,\n"
@@ -58,6 +61,7 @@ _TRAILING = "。；;，,\n"
 # opens with a duty verb (完善数据目录（信息中心）) is a task.
 GLOSSED_NAME_CHARS = 12
 _SENTENCE_MARK = re.compile(r"[，,。；;：:、！？]")
+_SENTENCE_END = re.compile(r"[。！？]")
 Runs = list[tuple[str, list[str]]]  # (role, unit names) in printed order
 
 
@@ -94,16 +98,26 @@ def _label_lines(text: str, start: int, end: int) -> list[_Carrier]:
     so that the responsible units of the second line know the first named a lead."""
     spans: list[tuple[int, int]] = []
     for line in _LINE.finditer(text, start, end):
-        body = line.group().strip()
-        if not body or not starts_with_label(body):
+        begin = _label_start(text, line.start(), line.end())
+        if begin is None:
             continue
-        begin = line.start() + line.group().index(body)
+        body = text[begin : line.end()].strip()
+        begin += text[begin : line.end()].index(body)
         finish = begin + len(body)
         if spans and not text[spans[-1][1] : begin].strip():
             begin = spans.pop()[0]
         if finish - begin <= MAX_ATTRIBUTION_CHARS:
             spans.append((begin, finish))
     return [_Carrier(a, b, a, b, False) for a, b in spans]
+
+
+def _label_start(text: str, start: int, end: int) -> int | None:
+    """Where a label run opens in the line ``text[start:end]``: at its start, or after a sentence
+    that ends before it (推进重点项目。牵头单位：X；配合单位：Y。)."""
+    for begin in (start, *(m.end() for m in _SENTENCE_END.finditer(text, start, end))):
+        if starts_with_label(text[begin:end]):
+            return begin
+    return None
 
 
 def _is_trailing(text: str, carrier: _Carrier, end: int) -> bool:
@@ -129,6 +143,11 @@ def _assign(named: Runs, first_listed_leads: bool) -> dict[str, list[str]]:
         by_role["cooperate"] = by_role["responsible"] + by_role["cooperate"]
         by_role["responsible"] = []
     return by_role
+
+
+def _marked(names: str) -> list[tuple[str, str | None]]:
+    """Each unit of a list with the role its note marks (省发展改革委（牵头）), or None."""
+    return [note_role(name) for name in split_units(names)]
 
 
 def _scope_start(text: str, after: int, end: int) -> int:
@@ -205,7 +224,7 @@ class Tagger:
             runs, deadline = labelled.runs, labelled.deadline
         else:
             runs, deadline = keyword_runs(body) or [], ""
-        named = [(role, split_units(names)) for role, names in runs]
+        named = [(marked or role, [name]) for role, names in runs for name, marked in _marked(names)]
         return (named, deadline) if self.is_unit_list([n for _, names in named for n in names]) else None
 
     def parse(self, inner: str, *, first_listed_leads: bool = False) -> dict[str, list[str]] | None:

@@ -56,7 +56,10 @@ def grammar() -> Grammar:
             f"(?:{_alternation(verbs['modifiers'])})*(?P<verb>{_alternation(list(verb_role))}){boundary}"
         ),
         verb_role=verb_role,
-        label=re.compile(f"(?P<stem>{stems}){qualifier}(?:{nouns})[:：]"),
+        # 牵头单位：X, and 责任单位为X / 牵头部门是X (the label, then a copula, then the names)
+        label=re.compile(
+            f"(?P<stem>{stems}){qualifier}(?:{nouns})(?:[:：]|{_alternation(labels['copulas'])})"
+        ),
         label_role=label_role,
         # 为牵头单位 / 是…的主管单位: a label without its colon, after a copula and an optional "…的"
         designation=re.compile(
@@ -135,6 +138,18 @@ def labelled_runs(body: str) -> Labelled | None:
         elif kind == "deadline":
             deadline = text
     return Labelled(runs, deadline)
+
+
+# A role word in a note after one name of a list marks that unit's role: 省发展改革委（牵头）、省财政厅.
+_ROLE_NOTE = re.compile(r"[(（〔［\[【]\s*(?P<word>[\u4e00-\u9fff]{2,4})\s*[)）〕］\]】]$")
+
+
+def note_role(name: str) -> tuple[str, str | None]:
+    """``name`` without a trailing role note and the note's role: 省发展改革委（牵头） -> (省发展改革委,
+    lead); a name with no such note -> (name, None)."""
+    found = _ROLE_NOTE.search(name)
+    role = grammar().verb_role.get(fold_width(found.group("word"))) if found else None
+    return (name[: found.start()].rstrip(), role) if found and role else (name, None)
 
 
 def designation_role(text: str) -> str | None:

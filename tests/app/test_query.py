@@ -155,6 +155,14 @@ def test_names_without_their_level_prefix(lexicon: Lexicon) -> None:
     assert [d.canonical for d in lexicon.find("商务厅配合哪些任务")] == ["省商务厅"]
 
 
+def test_a_short_name_several_units_share_goes_to_the_one_the_library_holds() -> None:
+    # the alias table knows 省委组织部 and 市委组织部; a library of city documents names the second
+    stored = {"市委组织部": {"市委组织部"}}
+    assert Lexicon.build(known_departments()).find("组织部牵头哪些任务") == ()
+    held = Lexicon.build(known_departments(), stored, stored=stored)
+    assert [d.canonical for d in held.find("组织部牵头哪些任务")] == ["市委组织部"]
+
+
 def test_abbreviated_names_resolve_when_one_department_fits() -> None:
     names = ["省经济和信息化厅", "省发展和改革委员会", "省交通运输厅", "省交通建设厅"]
     lexicon = Lexicon.build({name: set() for name in names})

@@ -198,6 +198,20 @@ def test_unbracketed_label_lines() -> None:
     assert [d.printed for d in found.cooperate] == ["省财政厅"]
 
 
+def test_label_run_after_the_sentence_on_its_line() -> None:
+    text = "１．推进试点。开展工作。牵头单位：省发展改革委；配合单位：省财政厅。\n２．完善政策。\n"
+    (found,) = find_attributions(text, 0, len(text))
+    assert found.raw == "牵头单位：省发展改革委；配合单位：省财政厅。"
+    assert [d.printed for d in found.lead] == ["省发展改革委"]
+    assert [d.printed for d in found.cooperate] == ["省财政厅"]
+
+
+def test_square_brackets_carry_attributions() -> None:
+    text = "１．推进试点。【牵头单位：省发展改革委】"
+    (found,) = find_attributions(text, 0, len(text))
+    assert (found.raw, [d.printed for d in found.lead]) == ("牵头单位：省发展改革委", ["省发展改革委"])
+
+
 def test_label_line_in_a_sentence_is_not_an_attribution() -> None:
     text = "１．推进试点。\n责任单位：要落实好各项任务，确保取得实效。\n"
     assert find_attributions(text, 0, len(text)) == ()
@@ -223,6 +237,11 @@ def test_levels_of_government_stay_one_generic_name() -> None:
             "主责单位：市工作专班；协办单位：山东大学、中国电信青岛分公司",
             r(["市工作专班"], ["山东大学", "中国电信青岛分公司"]),
         ),
+        # a label then a copula; a note marking one listed unit as the lead
+        ("责任单位为省科技厅、省教育厅", r(responsible=["省科技厅", "省教育厅"])),
+        ("责任单位：省发展改革委（牵头）、省财政厅", r(["省发展改革委"], ["省财政厅"])),
+        ("责任单位：省发展改革委〔牵头〕、省财政厅", r(["省发展改革委"], ["省财政厅"])),
+        ("省发展改革委（省能源局）牵头", r(["省发展改革委（省能源局）"])),
     ],
 )
 def test_open_label_and_unit_vocabulary(inner: str, expected: dict[str, list[str]]) -> None:
