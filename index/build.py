@@ -21,6 +21,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -178,14 +179,15 @@ def _build_indexes(
     try:
         with store.snapshot():  # BM25 and vectors must describe the very same clauses
             revision, total = store.revision(), store.clause_count()
-            tokenizer = ClauseTokenizer(user_words_from_store(store))
+            user_words = user_words_from_store(store)
             if engine.name == DEFAULT_ENGINE:
-                doc_ids = _build_keyword(store, tokenizer, total, work, progress)
-                embedded, kind, vector_params = _build_vectors(store, embedder, cache, total, work, progress)
+                built_local = _build_local(store, user_words, embedder, cache, total, work, progress)
+                tokenizer, doc_ids, (embedded, kind, vector_params) = built_local
                 extra: dict[str, object] = {"vector_params": vector_params}
             else:
                 from .build_milvus import build_milvus
 
+                tokenizer = ClauseTokenizer(user_words)
                 built = build_milvus(index_dir, store, tokenizer, embedder, cache, engine, work, progress)
                 doc_ids, embedded, kind, extra, milvus_commit = built
         params = _params(revision, total, len(doc_ids), tokenizer, embedder, kind) | extra
@@ -283,8 +285,56 @@ def _tokenize_batch(texts: list[str]) -> list[list[str]]:
     return [_worker_tokenizer.tokenize(text) for text in texts]
 
 
-def _build_keyword(
+def _build_local(
     store: ClauseStore,
+    user_words: list[str],
+    embedder: Embedder,
+    cache: EmbeddingCache | None,
+    total: int,
+    work: Path,
+    progress: Progress | None,
+) -> tuple[ClauseTokenizer, list[str], tuple[int, str, dict[str, object]]]:
+    """The BM25 and vector indexes of the store. On a small store (one document's upload) the
+    keyword index is built in a thread while the passages are embedded: onnxruntime releases the GIL
+    while it runs, so loading jieba's dictionary and tokenising (~0.7 s for the plan) hide behind it.
+    The thread starts once the first batch is embedded, since loading the model holds the GIL too.
+    A big store streams its passages twice instead of holding them, and tokenises in processes."""
+    if total >= PARALLEL_MIN_CLAUSES:
+        tokenizer = ClauseTokenizer(user_words)
+        doc_ids = _build_keyword(store.iter_passages(), tokenizer, total, work, progress)
+        return (
+            tokenizer,
+            doc_ids,
+            _build_vectors(store.iter_passages(), embedder, cache, total, work, progress),
+        )
+    passages = list(store.iter_passages())  # the sqlite connection stays in this thread
+
+    def keyword() -> tuple[ClauseTokenizer, list[str]]:
+        tokenizer = ClauseTokenizer(user_words)
+        return tokenizer, _build_keyword(iter(passages), tokenizer, total, work, None)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykb-bm25") as pool:
+        pending: list[Future[tuple[ClauseTokenizer, list[str]]]] = []
+
+        def start_keyword() -> None:
+            if not pending:
+                pending.append(pool.submit(keyword))
+
+        def embedding(stage: str, done: int, of: int) -> None:
+            start_keyword()
+            if progress:
+                progress(stage, done, of)
+
+        vectors = _build_vectors(iter(passages), embedder, cache, total, work, embedding)
+        start_keyword()  # every passage was cached: nothing to overlap
+        tokenizer, doc_ids = pending[0].result()
+    if progress:  # reported here: callers' progress bars belong to their own thread (Streamlit's)
+        progress("tokenize", total, total)
+    return tokenizer, doc_ids, vectors
+
+
+def _build_keyword(
+    passages: Iterator[tuple[int, str, str, str]],
     tokenizer: ClauseTokenizer,
     total: int,
     work: Path,
@@ -295,7 +345,7 @@ def _build_keyword(
     doc_codes: dict[str, int] = {}
 
     def texts() -> Iterator[str]:
-        for row, (clause_id, doc_id, heading, text) in enumerate(store.iter_passages()):
+        for row, (clause_id, doc_id, heading, text) in enumerate(passages):
             clause_ids[row] = clause_id
             doc_of[row] = doc_codes.setdefault(doc_id, len(doc_codes))
             yield passage_text(heading, text)
@@ -317,7 +367,7 @@ def _build_keyword(
 
 
 def _build_vectors(
-    store: ClauseStore,
+    passages: Iterator[tuple[int, str, str, str]],
     embedder: Embedder,
     cache: EmbeddingCache | None,
     total: int,
@@ -341,7 +391,7 @@ def _build_vectors(
         ids.clear()
         texts.clear()
 
-    for clause_id, _doc_id, heading, text in store.iter_passages():
+    for clause_id, _doc_id, heading, text in passages:
         ids.append(clause_id)
         texts.append(embedded_passage(heading, text))
         if len(ids) == EMBED_CHUNK:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,13 @@ def index_dir(tmp_path: Path) -> Path:
 
 def test_build_writes_params_and_swaps_in(index_dir: Path, embedder: HashEmbedder) -> None:
     seen: list[tuple[str, int, int]] = []
-    report = build_indexes(index_dir, embedder, lambda *args: seen.append(args))
+    calls: list[tuple[int, str]] = []
+
+    def progress(*args) -> None:
+        seen.append(args)
+        calls.append((threading.get_ident(), args[0]))
+
+    report = build_indexes(index_dir, embedder, progress)
     assert (report.clauses, report.documents, report.embedded, report.reused) == (8, 2, 4, 4)
     params = json.loads((index_dir / "search" / "params.json").read_text(encoding="utf-8"))
     assert params["clauses"] == 8 and params["store_revision"] == 2
@@ -40,7 +47,8 @@ def test_build_writes_params_and_swaps_in(index_dir: Path, embedder: HashEmbedde
     assert params["vectors"] == "flat-ip" and params["user_words"] == 6
     assert params["tokenizer"] == tokenizer_fingerprint()
     assert params["fusion"] == {"method": "rrf", "k": 10, "weights": [1.5, 1.0], "depth": 50}
-    assert ("tokenize", 8, 8) in seen and seen[-1] == ("embed", 8, 8)
+    assert seen[-2:] == [("embed", 8, 8), ("tokenize", 8, 8)]  # both on the caller's thread
+    assert {threading.get_ident()} == {ident for ident, *_ in calls}
     assert (index_dir / "search").is_symlink()
 
 
