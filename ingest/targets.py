@@ -60,6 +60,8 @@ class _Vocabulary:
     support_cues: tuple[str, ...]
     lead_verbs: tuple[str, ...]  # longest first, so 滚动实施 goes before 实施
     tail_links: tuple[str, ...]
+    base_year: re.Pattern[str]  # 比2020年: the base of a comparison
+    chinese_year: re.Pattern[str]  # 二〇二五 before 年
 
 
 def _alternation(words: list[str]) -> str:
@@ -100,6 +102,8 @@ def _vocabulary() -> _Vocabulary:
         support_cues=tuple(data["support_cues"]),
         lead_verbs=_longest_first(data["metric_lead_verbs"]),
         tail_links=_longest_first(data["metric_tail_links"]),
+        base_year=re.compile(data["base_year"]),
+        chinese_year=re.compile(data["chinese_year"]),
     )
 
 
@@ -197,6 +201,7 @@ def _metric_before(text: str, start: int, end: int, timeframe_span: tuple[int, i
     phrase = text[start:end]
     if start <= tf_start and tf_end <= end:
         phrase = text[start:tf_start] + text[tf_end:end]
+    phrase = _vocabulary().base_year.sub("", phrase)
     return _trim_metric(phrase)[-MAX_METRIC_CHARS:]
 
 
@@ -301,13 +306,16 @@ def _is_quantity(folded: str, match: re.Match[str]) -> bool:
 def _timeframe(folded: str, place: _Place, position: int) -> tuple[str, int | None, int, int]:
     """The time frame closest before ``position``: (text, year, start, end).
 
-    Closest means latest end; of two ending together the longer wins (到2025年 over 2025年).
+    Closest means latest end; of two ending together the longer wins (到2025年 over 2025年). A rate
+    (年均) names no year: the year is then the closest one before it (“十四五”期间…年均增长10%: 2025).
     """
     candidates = _timeframes(folded, place, position) or _carried(folded, place)
     if not candidates:
         return "", None, position, position
-    best = max(candidates, key=lambda m: (m.end(), m.end() - m.start()))
-    return best.group().strip(), _year_of(best), best.start(), best.end()
+    ranked = sorted(candidates, key=lambda m: (m.end(), m.end() - m.start()), reverse=True)
+    best = ranked[0]
+    year = next((y for m in ranked if (y := _year_of(m)) is not None), None)
+    return best.group().strip(), year, best.start(), best.end()
 
 
 def _carried(folded: str, place: _Place) -> list[re.Match[str]]:
@@ -363,7 +371,7 @@ def states_quantity(text: str) -> bool:
 def find_targets(text: str, start: int, end: int) -> tuple[Target, ...]:
     """Every target in ``text[start:end]``, in order: the quantitative ones, and the dated goals of
     sentences that state no number."""
-    folded = fold_width(text)
+    folded = _digit_years(fold_width(text))
     quantities = [m for m in _vocabulary().target.finditer(folded, start, end) if _is_quantity(folded, m)]
     found: list[Target] = []
     for i, match in enumerate(quantities):
@@ -406,6 +414,14 @@ def _dated_goals(text: str, folded: str, start: int, end: int, found: list[Targe
         timeframe, year = match.group().strip(), _year_of(match)
         goals.append(Target(goal, "", None, "", "", timeframe, year, goal_start, goal_start + len(goal)))
     return goals
+
+
+_CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+
+
+def _digit_years(folded: str) -> str:
+    """二〇二五年 -> 2025年, one character for one, so offsets into the text stay valid."""
+    return _vocabulary().chinese_year.sub(lambda m: m.group().translate(_CHINESE_DIGITS), folded)
 
 
 def _year_of(timeframe: re.Match[str]) -> int | None:

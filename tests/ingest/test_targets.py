@@ -202,3 +202,19 @@ def test_quantity_text_puts_the_qualifier_where_it_is_read() -> None:
     assert quantity_text(_target("５０", "个", "左右")) == "５０个左右"
     assert quantity_text(_target("６", "％", "以上")) == "６％以上"
     assert quantity_text(_target("１０", "个", "")) == "１０个"
+
+
+def test_base_years_chinese_numeral_years_and_rates_in_a_period() -> None:
+    assert targets("到2030年，森林覆盖率比2020年提高5个百分点。") == [
+        ("森林覆盖率提高", "5", 5.0, "个百分点", "", "到2030年", 2030)
+    ]
+    assert targets("到二〇二五年，建成省级以上创新平台300个。") == [
+        ("省级以上创新平台", "300", 300.0, "个", "", "到2025年", 2025)
+    ]
+    assert targets("2025年底前完成老旧小区改造10万户。") == [
+        ("老旧小区改造", "10", 10.0, "万户", "", "2025年底前", 2025)
+    ]
+    # a rate keeps its own words and takes the year of the period it stands in
+    assert targets("“十四五”期间，数字经济核心产业增加值年均增长10%。") == [
+        ("数字经济核心产业增加值增长", "10", 10.0, "%", "", "年均", 2025)
+    ]
