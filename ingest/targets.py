@@ -406,10 +406,14 @@ def _dated_goals(text: str, folded: str, start: int, end: int, found: list[Targe
             continue
         rest = _before_attribution(text[match.end() : sentence_end])
         goal = rest.strip(_METRIC_EDGES)
+        goal_start = match.end() + len(rest) - len(rest.lstrip(_METRIC_EDGES))
+        if len(goal) < MIN_GOAL_CHARS:  # …配套电网建设，2024年底前完成: the goal precedes its deadline
+            before = text[sentence_start : match.start()]
+            goal = before.strip(_METRIC_EDGES)
+            goal_start = sentence_start + len(before) - len(before.lstrip(_METRIC_EDGES))
         if len(goal) < MIN_GOAL_CHARS:
             continue
         dated.add(sentence_start)
-        goal_start = match.end() + len(rest) - len(rest.lstrip(_METRIC_EDGES))
         goal = goal[:MAX_GOAL_CHARS]
         timeframe, year = match.group().strip(), _year_of(match)
         goals.append(Target(goal, "", None, "", "", timeframe, year, goal_start, goal_start + len(goal)))

@@ -218,3 +218,14 @@ def test_base_years_chinese_numeral_years_and_rates_in_a_period() -> None:
     assert targets("“十四五”期间，数字经济核心产业增加值年均增长10%。") == [
         ("数字经济核心产业增加值增长", "10", 10.0, "%", "", "年均", 2025)
     ]
+
+
+def test_a_deadline_with_before_dates_the_goal_it_closes() -> None:
+    text = (
+        "国网济南供电公司负责配套电网建设，2024年底前完成。2024年6月底前完成摸底调查。"
+        "2023年，全省完成了试点。"
+    )
+    assert [(t.metric, t.timeframe, t.year) for t in find_targets(text, 0, len(text))] == [
+        ("国网济南供电公司负责配套电网建设", "2024年底前", 2024),
+        ("完成摸底调查", "2024年6月底前", 2024),
+    ]
