@@ -180,8 +180,10 @@ def compose_search_answer(query: Query, hits: Sequence[AnswerHit], top_k: int, e
 def compose_dept_answer(query: Query, clauses: Sequence[StoredClause]) -> Answer:
     """Every clause where the department(s) have the asked role, in document then clause order."""
     canonicals = tuple(dict.fromkeys(d.canonical for d in query.departments))
-    names = LIST_SEP.join(dict.fromkeys(d.printed for d in query.departments))
-    joined = ("或" if query.combine == "or" else "共同") if len(canonicals) > 1 else ""
+    printed = tuple(dict.fromkeys(d.printed for d in query.departments))
+    either = query.combine == "or" and len(canonicals) > 1
+    names = (LIST_SEP.join(printed[:-1]) + "或" + printed[-1]) if either else LIST_SEP.join(printed)
+    joined = "共同" if len(canonicals) > 1 and not either else ""  # X、Y共同牵头 / X或Y牵头
     role_word = _role_word(query.roles)
     hits = tuple(make_hit(s, 1.0) for s in clauses)
     if not hits:

@@ -240,5 +240,6 @@ def test_department_questions_intersect_or_join_departments(hash_kb: KnowledgeBa
     assert both.text.startswith("省商务厅、省财政厅共同牵头的条款共1条（1份文件）")
     either = hash_kb.ask("省商务厅或省财政厅牵头的工作")
     assert [h.heading for h in either.hits] == ["建设商贸物流枢纽", "发展冷链物流", "设立流通发展资金"]
+    assert either.text.startswith("省商务厅或省财政厅牵头的条款共3条（1份文件）")
     cooperating = hash_kb.ask("交通运输厅配合哪些任务？")  # without its 省 prefix
     assert (cooperating.departments, len(cooperating.hits)) == (("省交通运输厅",), 1)
