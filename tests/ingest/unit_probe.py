@@ -1,0 +1,187 @@
+"""Every attribution form with units of every shape: which (form, unit) pairs the tagger loses.
+
+    .venv/bin/python tests/ingest/unit_probe.py [-v]
+
+The gold measures documents as they come; this measures the mechanisms across the shapes a unit's
+name takes (customs, a ministry's 司, a Party department, a company, a university, a 中心, a 专班, a
+military command, a bare 处室 …) in each carrier form the role grammar reads. Each form puts two units
+in a clause of a generated plan; a pair counts as read when both units come back with the form's
+roles and nothing else does. It prints the failures per form and the units most often lost.
+Expected losses: a unit of no level, place or system prefix (规划处, 信息中心) as the sole subject of a
+sentence (prose takes only clearly named subjects), and 街道办事处, which names a class of bodies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).resolve().parents[2])]
+
+from ingest.pipeline import parse_bytes  # noqa: E402
+
+UNITS = [
+    "济南海关",
+    "交通运输部综合规划司",
+    "山东大学",
+    "国网山东省电力公司",
+    "市数字经济发展中心",
+    "省委网信办",
+    "市委组织部",
+    "团市委",
+    "市妇联",
+    "省总工会",
+    "市残联",
+    "青岛市城市管理局",
+    "市住房城乡建设局",
+    "区行政审批服务局",
+    "市政府办公厅",
+    "国家税务总局山东省税务局",
+    "人民银行济南分行",
+    "山东银保监局",
+    "省大数据中心",
+    "市医保局",
+    "省地方金融监管局",
+    "市口岸办",
+    "市双招双引工作专班",
+    "省科学院",
+    "中国科学院",
+    "中国铁塔山东分公司",
+    "省通信管理局",
+    "国家统计局山东调查总队",
+    "省消防救援总队",
+    "武警山东省总队",
+    "省军区",
+    "济南铁路局",
+    "省社科联",
+    "市台办",
+    "县融媒体中心",
+    "市公共资源交易中心",
+    "省农科院",
+    "省机场集团",
+    "市城投集团",
+    "高新区管委会",
+    "省司法厅",
+    "市场监管总局",
+    "国家发展改革委",
+    "国家能源局",
+    "中国气象局",
+    "省气象局",
+    "省邮政管理局",
+    "省粮食和储备局",
+    "市体育局",
+    "民航山东监管局",
+    "青岛海关",
+    "省林业局",
+    "省档案馆",
+    "省委宣传部",
+    "省委编办",
+    "市委政法委",
+    "市国资委",
+    "市机关事务管理局",
+    "市信访局",
+    "省人防办",
+    "市城管局",
+    "市园林和林业绿化局",
+    "规划处",
+    "信息中心",
+    "办公室",
+    "财务处",
+    "市委改革办",
+    "区委社会工作部",
+    "市政府研究室",
+    "市数据局",
+    "省委金融办",
+    "市委网信办",
+    "市科协",
+    "省侨联",
+    "市工商联",
+    "市红十字会",
+    "省慈善总会",
+    "市税务局",
+    "国家金融监督管理总局山东监管局",
+    "中国证监会山东监管局",
+    "国家外汇管理局山东省分局",
+    "省药监局",
+    "市退役军人局",
+    "市应急局",
+    "区城市更新中心",
+    "市土地储备中心",
+    "省水文中心",
+    "市急救中心",
+    "市疾控中心",
+    "省人民医院",
+    "市第一中学",
+    "济南职业学院",
+    "齐鲁工业大学",
+    "山东省科学院",
+    "中国电信济南分公司",
+    "市文化和旅游局",
+    "县乡村振兴局",
+    "街道办事处",
+    "镇人民政府",
+    "市教育招生考试院",
+]
+RESPONSIBLE = ("responsible", "responsible")
+LEAD_COOPERATE = ("lead", "cooperate")
+FORMS = {  # name: (sentence with {a} and {b}, their roles)
+    "bracket": ("推进重点项目。（{a}牵头，{b}配合）", LEAD_COOPERATE),
+    "bracket_by_duty": ("推进重点项目。（{a}牵头，{b}按职责分工配合）", LEAD_COOPERATE),
+    "label": ("推进重点项目。（牵头单位：{a}；配合单位：{b}）", LEAD_COOPERATE),
+    "label_responsible": ("推进重点项目。（责任单位：{a}、{b}）", RESPONSIBLE),
+    "label_with_scope": ("推进重点项目。（负责部门：{a}、{b}；适用范围：全市）", RESPONSIBLE),
+    "label_offices": ("推进重点项目。（责任处室：{a}、{b}）", RESPONSIBLE),
+    "label_main": ("推进重点项目。（主责单位：{a}；协办单位：{b}）", LEAD_COOPERATE),
+    "bare_list": ("推进重点项目。（{a}、{b}）", RESPONSIBLE),
+    "shared_duty": ("推进重点项目。（{a}、{b}按职责分工负责）", RESPONSIBLE),
+    "responsible_joined": ("推进重点项目。（{a}负责，{b}参与）", ("responsible", "cooperate")),
+    "by_lead": ("由{a}牵头，{b}配合，推进重点项目。", LEAD_COOPERATE),
+    "together_with": ("{a}会同{b}推进重点项目。", LEAD_COOPERATE),
+    "jointly": ("{a}联合{b}开展专项行动。", LEAD_COOPERATE),
+    "request": ("请{a}、{b}做好重点项目推进工作。", RESPONSIBLE),
+    "modal": ("{a}、{b}要加快推进重点项目。", RESPONSIBLE),
+    "each_responsible": ("{a}负责推进重点项目建设，{b}负责做好保障。", RESPONSIBLE),
+    "designated": ("推进重点项目。{a}为牵头单位，{b}为配合单位。", LEAD_COOPERATE),
+}
+PARTNER_STEP = 7  # unit i is paired with unit i + 7, so every unit meets partners of other shapes
+
+
+def read_roles(sentence: str) -> dict[str, set[str]]:
+    text = f"关于推进测试工作的实施方案\n一、总体要求\n（一）加强基础设施建设。{sentence}\n"
+    roles: dict[str, set[str]] = defaultdict(set)
+    for clause in parse_bytes(text.encode(), "probe.txt").clauses:
+        for found in clause.attributions:
+            for role in ("lead", "cooperate", "responsible"):
+                for department in getattr(found, role):
+                    roles[department.printed].add(role)
+    return roles
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every failed pair")
+    args = parser.parse_args()
+    failed: Counter[str] = Counter()
+    lost: Counter[str] = Counter()
+    pairs = [(UNITS[i], UNITS[(i + PARTNER_STEP) % len(UNITS)]) for i in range(len(UNITS))]
+    for name, (template, (role_a, role_b)) in FORMS.items():
+        for a, b in pairs:
+            got = read_roles(template.format(a=a, b=b))
+            if got == {a: {role_a}, b: {role_b}}:
+                continue
+            failed[name] += 1
+            lost.update(u for u, r in ((a, role_a), (b, role_b)) if got.get(u) != {r})
+            if args.verbose:
+                print(f"{name}: {a} / {b} -> {dict(got)}")
+    total = len(FORMS) * len(pairs)
+    print(f"{total - sum(failed.values())} of {total} (form, pair) readings exact")
+    for name in FORMS:
+        print(f"  {name:20s} {len(pairs) - failed[name]:3d} / {len(pairs)}")
+    print("units most often lost:", ", ".join(f"{u} {n}" for u, n in lost.most_common(12)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
