@@ -442,7 +442,8 @@ class ProseReader:
 
         The list is 省大数据局、省发展改革委 / 工业和信息化部和财政部 / X、Y等有关部门 / X及各地区; among
         the readings, the one with the shortest names that is followed by a subject's verb wins, so
-        "国家发展改革委会同" reads 国家发展改革委 + 会同, not 国家发展改革委会 + 同.
+        "国家发展改革委会同" reads 国家发展改革委 + 会同, not 国家发展改革委会 + 同, unless a few more
+        characters name an office inside the unit (市委组织部牵头: 市委组织部, not 市委 + 组织).
         """
         step = None  # no verb follows, but a first step does (…收到申请后): the longest such name
         ends = self._name_ends(pos, limit)
