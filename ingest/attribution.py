@@ -61,7 +61,8 @@ _TRAILING = "。；;，,\n"
 # opens with a duty verb (完善数据目录（信息中心）) is a task.
 GLOSSED_NAME_CHARS = 12
 _SENTENCE_MARK = re.compile(r"[，,。；;：:、！？]")
-_SENTENCE_END = re.compile(r"[。！？]")
+# Where a sentence closes before a label run on its line; not ；, which parts the runs of one label list.
+_LABEL_RUN_AFTER = re.compile(r"[。！？]")
 Runs = list[tuple[str, list[str]]]  # (role, unit names) in printed order
 
 
@@ -114,7 +115,7 @@ def _label_lines(text: str, start: int, end: int) -> list[_Carrier]:
 def _label_start(text: str, start: int, end: int) -> int | None:
     """Where a label run opens in the line ``text[start:end]``: at its start, or after a sentence
     that ends before it (推进重点项目。牵头单位：X；配合单位：Y。)."""
-    for begin in (start, *(m.end() for m in _SENTENCE_END.finditer(text, start, end))):
+    for begin in (start, *(m.end() for m in _LABEL_RUN_AFTER.finditer(text, start, end))):
         if starts_with_label(text[begin:end]):
             return begin
     return None
