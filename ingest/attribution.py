@@ -34,11 +34,13 @@ from ingest.roles import (
     ROLE_NAMES,
     has_role_word,
     keyword_runs,
+    label_keyword_runs,
     labelled_runs,
     note_role,
     starts_with_label,
     states_first_listed_lead,
     strip_notes,
+    with_parts,
 )
 from ingest.tables import UNIT_COLUMNS, TableRow
 from ingest.units import (
@@ -222,11 +224,21 @@ class Tagger:
         body = strip_notes(inner)
         labelled = labelled_runs(body)
         if labelled is not None:
-            runs, deadline = labelled.runs, labelled.deadline
+            runs, deadline = label_keyword_runs(labelled.runs), labelled.deadline
         else:
             runs, deadline = keyword_runs(body) or [], ""
-        named = [(marked or role, [name]) for role, names in runs for name, marked in _marked(names)]
+        named = [item for role, names in runs for item in self._named(role, names)]
         return (named, deadline) if self.is_unit_list([n for _, names in named for n in names]) else None
+
+    def _named(self, role: str, names: str) -> Runs:
+        """Each unit of one run with its role: for X会同Y、Z lead and cooperate, else a note's
+        (省发展改革委（牵头）) or the run's."""
+        parts = with_parts(names)
+        if parts:
+            split = [(part_role, split_units(part)) for part_role, part in parts]
+            if self.is_unit_list([n for _, units in split for n in units]):
+                return [(part_role, [n]) for part_role, units in split for n in units]
+        return [(marked or role, [name]) for name, marked in _marked(names)]
 
     def parse(self, inner: str, *, first_listed_leads: bool = False) -> dict[str, list[str]] | None:
         """Names by role (lead, cooperate, responsible, generic) of a carrier's inner text, or None."""

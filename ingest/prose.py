@@ -42,6 +42,8 @@ _CLAUSE_START = "，,：:"
 # Characters a unit name never contains: punctuation that ends a name in running text.
 _NOT_IN_NAME = set("，,。；;：:！？!?“”‘’《》「」\"'、 \t\n的")
 _LIST_JOINERS = "、和及与同"  # 同 as in X同Y签订合同: two parties to one act
+_INNER_JOINERS = "、,，"  # between an inner lead and its cooperating units: 由X牵头、Y参加的
+_ROLE_ONLY_TAIL = " \t\r\n。.；;，,"
 # An adverbial between a subject and its lead word (依照职业标准, 在数据治理方面) is short; a longer
 # stretch is a sentence of its own whose 牵头 belongs to someone else.
 MAX_ADVERBIAL_CHARS = 12
@@ -235,7 +237,11 @@ class ProseReader:
                 established = [*established, *self._host(at, stop)]
             reading = self._read(at, stop, last)
             roles = groups[-1][1]
-            if reading.role in ("lead", "responsible") and (roles["lead"] or roles["responsible"]):
+            if (
+                reading.role in ("lead", "responsible")
+                and (roles["lead"] or roles["responsible"])
+                and not reading.role_only
+            ):
                 groups.append((pos, _empty_roles()))  # another subject, another task
                 roles = groups[-1][1]
             if reading.role:
@@ -245,6 +251,7 @@ class ProseReader:
                 _promote(roles, last, self.single_bodies)
             _add(roles, "cooperate", reading.partners, self.single_bodies)
             _add(roles, "lead", reading.inside_lead, self.single_bodies)
+            _add(roles, "cooperate", reading.inside_cooperate, self.single_bodies)
         ends = [g[0] for g in groups[1:]] + [end]
         return [
             _assignment(group_start, stop, roles)
@@ -288,17 +295,24 @@ class ProseReader:
         if request:
             found = self._subject(request.end(), stop, agent=True)  # 请X…: X is addressed, an actor
             return _Reading("responsible", found[0]) if found else _Reading()
-        found = self._subject(pos, stop) or self._agent(pos, stop) or self._subject_after_adverbial(pos, stop)
+        opening = self._subject(pos, stop)
+        found = opening or self._agent(pos, stop) or self._subject_after_adverbial(pos, stop)
         if found:
             names, after = found
             role = self._role_after(after, stop)
             if not role:
                 return _Reading()
             led = self._cooperated_with(after, stop) if role == "cooperate" else []
-            return _Reading(role, names, self._partners(after, stop), inside_lead=led)
+            # the subject opens the sub-clause (X… / 由X…): no task of its own stands before it
+            only = bool(opening or lex.agent.match(self.folded, pos, stop)) and self._role_only(after, stop)
+            partners = self._partners(after, stop)
+            if role == "lead":  # 由X牵头、Y参加的…
+                partners += self._cooperating_after_lead(after, stop)
+            return _Reading(role, names, partners, inside_lead=led, role_only=only)
         if last and self._continues_as_lead(pos, stop):  # 省大数据局要…，会同有关部门…: it leads
             return _Reading(partners=self._partners(pos, stop), promote=True)
-        return _Reading(inside_lead=self._lead_inside(pos, stop))  # 建立国家发展改革委牵头的…机制
+        lead, cooperate = self._lead_inside(pos, stop)  # 建立由X牵头、Y参加的…机制
+        return _Reading(inside_lead=lead, inside_cooperate=cooperate)
 
     def _agent(self, pos: int, stop: int) -> tuple[list[str], int] | None:
         """由X… anywhere in the sub-clause (本办法由X负责解释, 评价机构由X负责遴选)."""
@@ -355,8 +369,9 @@ class ProseReader:
             return [self.text[place.start() : place.end()]]
         return []
 
-    def _lead_inside(self, pos: int, stop: int) -> list[str]:
-        """Units right before a lead word inside the sub-clause, the earliest clear reading."""
+    def _lead_inside(self, pos: int, stop: int) -> tuple[list[str], list[str]]:
+        """Units right before a lead word inside the sub-clause, the earliest clear reading, and the
+        units that cooperate with them in the same phrase (由X牵头、Y参加的联席会议)."""
         lex = _lexicon()
         for match in lex.lead_word.finditer(self.folded, pos + 1, stop):
             for begin in range(max(pos, match.start() - 4 * MAX_NAME_CHARS), match.start()):
@@ -364,8 +379,31 @@ class ProseReader:
                     continue  # a name starts the sub-clause or follows 建立/成立…, never mid-list
                 found = self.read_units(begin, stop)
                 if found and found[1] == match.start() and self._all_clear(found[0]):
-                    return found[0]
-        return []
+                    return found[0], self._cooperating_after(match.end(), stop)
+        return [], []
+
+    def _cooperating_after(self, pos: int, stop: int) -> list[str]:
+        """、Y参加 right after an inner lead: the units Y, named as a carrier's list is (by position)."""
+        if pos >= stop or self.text[pos] not in _INNER_JOINERS:
+            return []
+        found = self.read_units(pos + 1, stop)
+        if not found:
+            return []
+        head = _lexicon().modals.match(self.folded, found[1], stop).end()
+        return found[0] if _lexicon().cooperate_word.match(self.folded, head, stop) else []
+
+    def _cooperating_after_lead(self, pos: int, stop: int) -> list[str]:
+        """由X牵头、Y参加的…: the units Y after the subject's lead word at ``pos``."""
+        head = _lexicon().modals.match(self.folded, pos, stop).end()
+        lead = _lexicon().lead_word.match(self.folded, head, stop)
+        return self._cooperating_after(lead.end(), stop) if lead else []
+
+    def _role_only(self, pos: int, stop: int) -> bool:
+        """Nothing but a role word (with its modifiers) follows the subject to the sub-clause's end
+        (…，Y按照职责分工抓好落实): a part in the sentence's task, not a task of its own."""
+        head = _lexicon().modals.match(self.folded, pos, stop).end()
+        verb = grammar().verb.match(self.folded, head, stop)
+        return bool(verb) and not self.folded[verb.end() : stop].strip(_ROLE_ONLY_TAIL)
 
     # -- subjects -------------------------------------------------------------------------------
 
@@ -390,9 +428,12 @@ class ProseReader:
         return [without_definition(n) for n in names], after
 
     def _strongly_followed(self, pos: int, end: int) -> bool:
-        """A modal, a role word or a designation (为牵头单位) follows: an actor, even of a weak name."""
-        return bool(_lexicon().strong_follower.match(self.folded, pos, end)) or (
-            designation_role(self.folded[pos:end]) is not None
+        """A modal, a role word (按职责分工负责 too) or a designation (为牵头单位) follows: an actor, even
+        of a weak name."""
+        return (
+            bool(_lexicon().strong_follower.match(self.folded, pos, end))
+            or bool(grammar().verb.match(self.folded, pos, end))
+            or designation_role(self.folded[pos:end]) is not None
         )
 
     def _places(self, pos: int, end: int) -> tuple[list[str], int] | None:
@@ -607,6 +648,8 @@ class _Reading:
     partners: list[str] = field(default_factory=list)
     promote: bool = False
     inside_lead: list[str] = field(default_factory=list)
+    inside_cooperate: list[str] = field(default_factory=list)
+    role_only: bool = False  # the subject's words are a role word alone (Y配合, Y按职责分工负责)
 
 
 def _empty_roles() -> dict[str, list[str]]:

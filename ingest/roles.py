@@ -33,6 +33,7 @@ class Grammar:
     other_label: re.Pattern[str]
     convention: re.Pattern[str]
     same_below: re.Pattern[str]
+    run_with: re.Pattern[str]  # 会同 inside a run of names: X会同Y
     prose: dict[str, list[str]]
     past: re.Pattern[str]
 
@@ -71,6 +72,7 @@ def grammar() -> Grammar:
         other_label=re.compile(f"[\u4e00-\u9fff]{{2,{int(labels['other_label_max'])}}}[:：]"),
         convention=re.compile(data["convention"]["first_listed_lead"]),
         same_below=re.compile(data["convention"]["same_below"]),
+        run_with=re.compile(_alternation(data["runs"]["with"])),
         prose=prose,
         past=re.compile(f"{_alternation(prose['past_words'])}|{prose['past_pattern']}"),
     )
@@ -138,6 +140,25 @@ def labelled_runs(body: str) -> Labelled | None:
         elif kind == "deadline":
             deadline = text
     return Labelled(runs, deadline)
+
+
+def with_parts(names: str) -> list[tuple[str, str]]:
+    """X会同Y (a run of names in a carrier) -> [(lead, X), (cooperate, Y)]; [] without 会同 or with
+    nothing on one side."""
+    parts = grammar().run_with.split(names, maxsplit=1)
+    if len(parts) < 2 or not all(p.strip() for p in parts):
+        return []
+    return [("lead", parts[0].strip()), ("cooperate", parts[1].strip())]
+
+
+def label_keyword_runs(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A responsible label whose names carry their own role words (责任单位：X牵头，Y配合) takes those
+    roles; every other run stays as labelled."""
+    out: list[tuple[str, str]] = []
+    for role, names in runs:
+        inner = keyword_runs(names) if role == "responsible" else None
+        out += inner or [(role, names)]
+    return out
 
 
 # A role word in a note after one name of a list marks that unit's role: 省发展改革委（牵头）、省财政厅.

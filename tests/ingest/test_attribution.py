@@ -82,6 +82,10 @@ def r(lead=(), cooperate=(), responsible=(), generic=()) -> dict[str, list[str]]
             "责任单位：省通信管理局，省铁塔公司、各基础电信企业，各市人民政府",
             r(responsible=["省通信管理局", "省铁塔公司"], generic=["各基础电信企业", "各市人民政府"]),
         ),
+        # X会同Y inside a run: X leads, Y cooperates; a responsible label whose names carry role words
+        ("济南海关会同省商务厅负责", r(["济南海关"], ["省商务厅"])),
+        ("省商务厅会同济南海关、青岛海关牵头", r(["省商务厅"], ["济南海关", "青岛海关"])),
+        ("责任单位：省商务厅牵头，规划处配合", r(["省商务厅"], ["规划处"])),
         # half-width punctuation of uncleaned PDF text, names broken by a line break
         (
             "省工业和\n信息化厅、省市场监管局牵头,省有\n关部门配合",

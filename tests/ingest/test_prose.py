@@ -118,6 +118,32 @@ def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[
         # a unit of a weak ending is an actor when addressed (请X) or designated (X为牵头单位)
         ("请齐鲁工业大学、省大数据中心做好保障。", [((), (), ("齐鲁工业大学", "省大数据中心"), ())]),
         ("省大数据中心为牵头单位。", [(("省大数据中心",), (), (), ())]),
+        # a designation after 作为; an auxiliary (予以) before the cooperating unit's verb
+        (
+            "省商务厅作为牵头单位，济南海关作为配合单位，共同推进口岸建设。",
+            [(("省商务厅",), ("济南海关",), (), ())],
+        ),
+        ("由省商务厅负责，济南海关予以配合。", [((), ("济南海关",), ("省商务厅",), ())]),
+        # units that cooperate inside the phrase of an inner lead
+        (
+            "建立由省发展改革委牵头、省财政厅参加的联席会议制度。",
+            [(("省发展改革委",), ("省财政厅",), (), ())],
+        ),
+        # a subject with a role word alone takes part in the sentence's task: under its lead it
+        # cooperates, even of a weak ending (中心) after a modifier (按照职责分工)
+        (
+            "省发展改革委牵头组织实施，省大数据中心按照职责分工抓好落实。",
+            [(("省发展改革委",), ("省大数据中心",), (), ())],
+        ),
+        # …but a task stated before its agent is a task of its own
+        (
+            "法律草案由国务院法制机构组织起草，行政法规的解释工作由司法部承办。",
+            [((), (), ("国务院法制机构",), ()), ((), (), ("司法部",), ())],
+        ),
+        (
+            "省商务厅负责招商引资，省财政厅负责资金保障。",
+            [((), (), ("省商务厅",), ()), ((), (), ("省财政厅",), ())],
+        ),
     ],
 )
 def test_assignments(text: str, expected: list) -> None:

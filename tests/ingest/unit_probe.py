@@ -144,6 +144,23 @@ FORMS = {  # name: (sentence with {a} and {b}, their roles)
     "modal": ("{a}、{b}要加快推进重点项目。", RESPONSIBLE),
     "each_responsible": ("{a}负责推进重点项目建设，{b}负责做好保障。", RESPONSIBLE),
     "designated": ("推进重点项目。{a}为牵头单位，{b}为配合单位。", LEAD_COOPERATE),
+    "lead_subject": ("{a}牵头，{b}等部门配合，推进重点项目。", LEAD_COOPERATE),
+    "lead_with": ("由{a}牵头，会同{b}推进重点项目。", LEAD_COOPERATE),
+    "lead_responsible": ("{a}牵头负责推进重点项目，{b}配合。", LEAD_COOPERATE),
+    "modal_with": ("{a}要会同{b}加快推进重点项目。", LEAD_COOPERATE),
+    "as_lead": ("{a}作为牵头单位，{b}作为配合单位，共同推进重点项目。", LEAD_COOPERATE),
+    "overall": ("{a}负总责，{b}配合做好重点项目推进工作。", LEAD_COOPERATE),
+    "co_lead": ("{a}和{b}共同牵头推进重点项目。", ("lead", "lead")),
+    "lead_participate": ("{a}牵头，{b}参与，推进重点项目。", LEAD_COOPERATE),
+    "by_responsible": ("由{a}负责，{b}予以配合。", ("responsible", "cooperate")),
+    "attributive": ("建立由{a}牵头、{b}参加的联席会议制度。", LEAD_COOPERATE),
+    "lead_then_duty": ("{a}牵头组织实施，{b}按照职责分工抓好落实。", LEAD_COOPERATE),
+    "separately": ("{a}、{b}分别负责推进重点项目。", RESPONSIBLE),
+    "bracket_with": ("推进重点项目。（{a}会同{b}负责）", LEAD_COOPERATE),
+    "label_lines": ("推进重点项目。\n牵头单位：{a}\n配合单位：{b}", LEAD_COOPERATE),
+    "label_lead_note": ("推进重点项目。（责任单位：{a}牵头，{b}配合）", LEAD_COOPERATE),
+    "label_participate": ("推进重点项目。（牵头部门：{a}；参与部门：{b}）", LEAD_COOPERATE),
+    "bracket_responsible_coop": ("推进重点项目。（{a}负责，{b}配合）", ("responsible", "cooperate")),
 }
 PARTNER_STEP = 7  # unit i is paired with unit i + 7, so every unit meets partners of other shapes
 
