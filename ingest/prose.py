@@ -117,7 +117,8 @@ def _lexicon() -> _Lexicon:
         report=re.compile(f"(?:{_alternation(p['report_verbs'])})了?《"),
         modals=re.compile(f"(?:{_alternation(p['modals'])})*"),
         with_word=re.compile(_alternation(p["with"])),
-        lead_word=re.compile(_alternation(verbs["lead"])),
+        # 负责牵头 / 按职责分工牵头: a role word's modifiers do not change it
+        lead_word=re.compile(f"(?:{_alternation(g.modifiers)})*(?:{_alternation(verbs['lead'])})"),
         cooperate_word=re.compile(_alternation(verbs["cooperate"])),
         agent=re.compile(f"(?:{_alternation(p['agent_adverbs'])})?(?:{_alternation(p['agent'])})"),
         request=re.compile(_alternation(p["request"])),

@@ -24,6 +24,7 @@ _RUN_PUNCTUATION = SEPARATORS + "，；、："
 class Grammar:
     verb: re.Pattern[str]  # modifiers* + role word, closing a run of names
     verb_role: dict[str, str]
+    modifiers: tuple[str, ...]  # words before a role word that do not change it (按职责分工, 负责)
     label: re.Pattern[str]  # stem + qualifier + noun + colon
     label_role: dict[str, str]
     designation: re.Pattern[str]  # 为牵头单位 (a label without its colon)
@@ -57,6 +58,7 @@ def grammar() -> Grammar:
             f"(?:{_alternation(verbs['modifiers'])})*(?P<verb>{_alternation(list(verb_role))}){boundary}"
         ),
         verb_role=verb_role,
+        modifiers=tuple(verbs["modifiers"]),
         # 牵头单位：X, and 责任单位为X / 牵头部门是X (the label, then a copula, then the names)
         label=re.compile(
             f"(?P<stem>{stems}){qualifier}(?:{nouns})(?:[:：]|{_alternation(labels['copulas'])})"
@@ -96,9 +98,16 @@ def strip_notes(inner: str) -> str:
 
 
 def keyword_runs(body: str) -> list[tuple[str, str]] | None:
-    """（X、Y牵头，Z配合） -> [(lead, "X、Y"), (cooperate, "Z")]; None when other words remain."""
-    g, runs, position = grammar(), [], 0
-    for found in g.verb.finditer(fold_width(body)):
+    """（X、Y牵头，Z配合） -> [(lead, "X、Y"), (cooperate, "Z")]; None when other words remain. The
+    agent word that may open the carrier (（由X牵头，Z配合）) is no name."""
+    g, runs = grammar(), []
+    folded = fold_width(body)
+    opening = folded.lstrip()
+    agent = next((a for a in g.prose["agent"] if opening.startswith(a)), "")
+    if opening.startswith(tuple(g.prose["not_agents"])):
+        agent = ""
+    position = len(folded) - len(opening) + len(agent)
+    for found in g.verb.finditer(folded, position):
         names = body[position : found.start()].strip(_RUN_PUNCTUATION)
         if not names:
             return None

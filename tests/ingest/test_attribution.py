@@ -86,6 +86,8 @@ def r(lead=(), cooperate=(), responsible=(), generic=()) -> dict[str, list[str]]
         ("济南海关会同省商务厅负责", r(["济南海关"], ["省商务厅"])),
         ("省商务厅会同济南海关、青岛海关牵头", r(["省商务厅"], ["济南海关", "青岛海关"])),
         ("责任单位：省商务厅牵头，规划处配合", r(["省商务厅"], ["规划处"])),
+        # the agent word opening a carrier is no name: its units count by position, as in any run
+        ("由省商务厅牵头，规划处配合", r(["省商务厅"], ["规划处"])),
         # half-width punctuation of uncleaned PDF text, names broken by a line break
         (
             "省工业和\n信息化厅、省市场监管局牵头,省有\n关部门配合",
@@ -110,6 +112,7 @@ def test_styles(inner: str, expected: dict[str, list[str]]) -> None:
         "由省财政厅负责资金保障",
         "牵头",
         "企业牵头实施重大项目",
+        "由于市场变化，企业牵头",  # 由于 is a conjunction, not the agent word
     ],
 )
 def test_not_attributions(inner: str) -> None:

@@ -135,6 +135,8 @@ def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[
             "省发展改革委牵头组织实施，省大数据中心按照职责分工抓好落实。",
             [(("省发展改革委",), ("省大数据中心",), (), ())],
         ),
+        # a role word's modifier (负责) before the lead word
+        ("省商务厅负责牵头推进招商，济南海关参与。", [(("省商务厅",), ("济南海关",), (), ())]),
         # …but a task stated before its agent is a task of its own
         (
             "法律草案由国务院法制机构组织起草，行政法规的解释工作由司法部承办。",
