@@ -101,6 +101,7 @@ class Grammar:
     cooperate_verbs: tuple[str, ...]
     agent: re.Pattern[str]  # "由哪些部门牵头", "谁负责", "的牵头部门是谁"
     task: re.Pattern[str]  # "哪些任务", "什么", and "牵头的工作" (a role, then what it holds)
+    task_noun: re.Pattern[str]  # "哪些任务" alone: the question asks for work, whatever else it says
     target_cues: tuple[str, ...]
     year: re.Pattern[str]
     non_topic: tuple[str, ...]
@@ -127,19 +128,23 @@ def compile_grammar(data: Mapping) -> Grammar:
     phrase = f"(?:{_alt(agent['before'])})?{asker}(?:{_alt(agent['between'])})?(?:{verbs})*"
     # "X的牵头部门是谁" / "X的牵头部门": a question about X; "省科技厅作为牵头部门承担哪些工作" is not.
     role_noun = (
-        f"(?:{_alt(agent['role_noun_before'])})?(?:{_alt(agent['role_nouns'])})"
-        f"(?:(?:{_alt(agent['role_noun_tails'])})|(?=[?？。!！\\s]*$))"
+        f"(?P<role_noun>(?:{_alt(agent['role_noun_before'])})?"
+        f"(?:{_alt(agent['role_noun_stems'])})(?:{_alt(agent['role_noun_nouns'])})"
+        f"(?:(?:{_alt(agent['role_noun_tails'])})|是?(?=[?？。!！\\s]*$)))"
     )
+    task_noun = f"(?:{_alt(task['wh'])}).{{0,{TASK_NOUN_GAP}}}?(?:{_alt(task['nouns'])})"
     return Grammar(
         lead_verbs=tuple(roles["lead"]),
         cooperate_verbs=tuple(roles["cooperate"]),
         agent=re.compile(f"{phrase}|{role_noun}"),
         # 哪些 asks for the unit's work when a task noun follows (a few words may qualify it: 哪些重点
         # 任务) or nothing does; 哪些方面的标准 asks about the content of a clause.
+        # 作为配合单位的任务: the role may be named as a label is (a role word and a unit noun).
         task=re.compile(
-            f"(?:{_alt(task['wh'])})(?:.{{0,{TASK_NOUN_GAP}}}?(?:{_alt(task['nouns'])})|(?=[?？。!！\\s]*$))"
-            f"|(?:{role_words})的(?:{_alt(task['nouns'])})"
+            f"{task_noun}|(?:{_alt(task['wh'])})(?=[?？。!！\\s]*$)"
+            f"|(?:{role_words})(?:{_alt(agent['nouns'])})?的(?:{_alt(task['nouns'])})"
         ),
+        task_noun=re.compile(task_noun),
         target_cues=tuple(sorted(data["target"]["cues"], key=len, reverse=True)),
         year=re.compile(data["target"]["year_pattern"]),
         non_topic=tuple(sorted(data["target"]["non_topic"], key=len, reverse=True)),
@@ -309,6 +314,8 @@ def _topic(content: str, g: Grammar) -> str:
 
 def _intent(folded: str, depts: tuple[DeptMention, ...], g: Grammar) -> tuple[str, tuple[str, ...]]:
     agent = g.agent.search(folded)
+    if agent and agent.group("role_noun") and depts and g.task_noun.search(folded):
+        agent = None  # 济南海关在哪些任务中是配合单位: the unit's work, by the role it has there
     if agent:  # the question asks "which unit" — lead or cooperate, whatever else it mentions
         if any(v in agent.group() for v in g.cooperate_verbs):
             return "cooperate", ("cooperate",)

@@ -37,6 +37,7 @@ class Level:
     rank: int
     numeral: str  # chinese | arabic | circled
     pattern: re.Pattern[str]
+    nested: bool = False  # a list that sits right below the heading before it, whatever its rank
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,13 @@ class ItemNumber:
 def load_numbering() -> Numbering:
     data = tomllib.loads(resources.files("ingest.data").joinpath("numbering.toml").read_text("utf-8"))
     levels = tuple(
-        Level(item["name"], int(item["rank"]), item["numeral"], re.compile(item["pattern"]))
+        Level(
+            item["name"],
+            int(item["rank"]),
+            item["numeral"],
+            re.compile(item["pattern"]),
+            item.get("nested", False),
+        )
         for item in data["level"]
     )
     invisible = re.compile(data["invisible"] + "*")

@@ -210,12 +210,12 @@ def _items(text: str, part: Part, tables: list[TaskTable]) -> list[_Item]:
         _Item(
             h.start,
             h.line_end,
-            h.number.level.rank,
+            rank,
             text[h.start : h.number.end - h.number.start + h.start],
             _heading_text(text[h.body : h.line_end]),
             decimal=h.number.level.numeral == "decimal",
         )
-        for h in _headings(text, part.content, part.end, skip)
+        for h, rank in _ranked(_headings(text, part.content, part.end, skip))
     ]
     row_rank = max([i.rank for i in items], default=0) + 1
     for table in tables:
@@ -226,6 +226,21 @@ def _items(text: str, part: Part, tables: list[TaskTable]) -> list[_Item]:
                 _Item(row.start, row.end, row_rank, ROW_NUMBER.format(row.number or position), heading, row)
             )
     return sorted(items, key=lambda i: i.start)
+
+
+def _ranked(headings: list[_Heading]) -> list[tuple[_Heading, int]]:
+    """Each heading with its rank in the tree: its level's, or for a nested list (第一项) one below the
+    last heading of another level before it."""
+    out: list[tuple[_Heading, int]] = []
+    above: int | None = None
+    for heading in headings:
+        level = heading.number.level
+        if level.nested and above is not None:
+            out.append((heading, above + 1))
+        else:
+            out.append((heading, level.rank))
+            above = level.rank if not level.nested else above
+    return out
 
 
 def segment_document(text: str) -> Segmented:

@@ -137,6 +137,12 @@ def test_strip_scaffolding_keeps_content_words() -> None:
         ("省商务厅牵头哪些？", "dept", ("lead",)),  # nothing after 哪些: the unit's work
         # 哪些 + a noun that is no task: the question asks what a clause says, with its department
         ("省商务厅要加快推动冷链物流哪些方面的标准制定？", "search", ()),
+        # a role noun built as the documents build labels (a role stem, a unit noun), ending in 是
+        ("蓝色海湾整治行动的主责部门是？", "lead", ("lead", "responsible")),
+        ("蓝色海湾整治行动的协办单位是谁", "cooperate", ("cooperate",)),
+        # the unit's work by the role it has there: a role noun after the unit and 哪些任务
+        ("省商务厅在哪些任务中是配合单位？", "dept", ("cooperate",)),
+        ("省商务厅作为配合单位的任务", "dept", ("cooperate",)),
     ],
 )
 def test_role_words_and_role_nouns(lexicon: Lexicon, question: str, intent: str, roles: tuple) -> None:

@@ -184,3 +184,9 @@ def test_decimal_numbering_keeps_the_number_as_its_path() -> None:
         "第二章2.2",
     ]
     assert [c.parent for c in clauses] == [None, 0, 1, 2, 1, 0]
+
+
+def test_numbered_item_lists_nest_below_the_heading_before_them() -> None:
+    text = "方案\n一、重点任务\n第1项 推进甲。\n第2项 推进乙。\n二、保障措施\n（一）加强领导。\n"
+    assert [c.path for c in segment(text)] == ["一、", "一、第1项", "一、第2项", "二、", "二、（一）"]
+    assert [c.path for c in segment("方案\n第一项 推进甲。\n第二项 推进乙。\n")] == ["第一项", "第二项"]
