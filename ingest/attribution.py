@@ -37,6 +37,7 @@ from ingest.roles import (
     label_keyword_runs,
     labelled_runs,
     note_role,
+    split_deadline_tail,
     starts_with_label,
     states_first_listed_lead,
     strip_notes,
@@ -63,8 +64,9 @@ _TRAILING = "。；;，,\n"
 # opens with a duty verb (完善数据目录（信息中心）) is a task.
 GLOSSED_NAME_CHARS = 12
 _SENTENCE_MARK = re.compile(r"[，,。；;：:、！？]")
-# Where a sentence closes before a label run on its line; not ；, which parts the runs of one label list.
-_LABEL_RUN_AFTER = re.compile(r"[。！？]")
+# Where a sentence (or its part) closes before a label run on its line: 推进试点。牵头单位：X /
+# 推进试点，牵头单位为X; not ；, which parts the runs of one label list.
+_LABEL_RUN_AFTER = re.compile(r"[。！？，,]")
 Runs = list[tuple[str, list[str]]]  # (role, unit names) in printed order
 
 
@@ -221,12 +223,12 @@ class Tagger:
 
     def runs(self, inner: str) -> tuple[Runs, str] | None:
         """The role runs of a carrier with their unit names and deadline, or None when it is none."""
-        body = strip_notes(inner)
+        body, tail = split_deadline_tail(strip_notes(inner))
         labelled = labelled_runs(body)
         if labelled is not None:
-            runs, deadline = label_keyword_runs(labelled.runs), labelled.deadline
+            runs, deadline = label_keyword_runs(labelled.runs), labelled.deadline or tail
         else:
-            runs, deadline = keyword_runs(body) or [], ""
+            runs, deadline = keyword_runs(body) or [], tail
         named = [item for role, names in runs for item in self._named(role, names)]
         return (named, deadline) if self.is_unit_list([n for _, names in named for n in names]) else None
 

@@ -31,6 +31,8 @@ class Grammar:
     copulas: tuple[str, ...]  # 为 / 是: what a designation opens with
     label_nouns: tuple[str, ...]  # 单位, 部门 …: the nouns of a label (牵头单位)
     deadline: re.Pattern[str]
+    deadline_tail: re.Pattern[str]  # ，2024年12月底前 closing a carrier's names
+    line_bullets: str  # ★ ● … before a label line's label
     other_label: re.Pattern[str]
     convention: re.Pattern[str]
     same_below: re.Pattern[str]
@@ -61,7 +63,7 @@ def grammar() -> Grammar:
         modifiers=tuple(verbs["modifiers"]),
         # 牵头单位：X, and 责任单位为X / 牵头部门是X (the label, then a copula, then the names)
         label=re.compile(
-            f"(?P<stem>{stems}){qualifier}(?:{nouns})(?:[:：]|{_alternation(labels['copulas'])})"
+            f"(?:【)?(?P<stem>{stems}){qualifier}(?:{nouns})(?:[:：]|】|{_alternation(labels['copulas'])})"
         ),
         label_role=label_role,
         # 为牵头单位 / 是…的主管单位: a label without its colon, after a copula and an optional "…的"
@@ -71,6 +73,8 @@ def grammar() -> Grammar:
         copulas=tuple(labels["copulas"]),
         label_nouns=tuple(labels["nouns"]),
         deadline=re.compile(f"(?:{_alternation(labels['deadline'])})[:：]"),
+        deadline_tail=re.compile(labels["deadline_tail"]),
+        line_bullets=labels["line_bullets"],
         other_label=re.compile(f"[\u4e00-\u9fff]{{2,{int(labels['other_label_max'])}}}[:：]"),
         convention=re.compile(data["convention"]["first_listed_lead"]),
         same_below=re.compile(data["convention"]["same_below"]),
@@ -95,6 +99,14 @@ def strip_notes(inner: str) -> str:
     g = grammar()
     convention = g.convention.search(fold_width(inner))
     return g.same_below.sub("", inner[: convention.start()] if convention else inner)
+
+
+def split_deadline_tail(body: str) -> tuple[str, str]:
+    """A carrier's text without a trailing unlabelled deadline, and that deadline ("" without one)."""
+    found = grammar().deadline_tail.search(fold_width(body))
+    if not found:
+        return body, ""
+    return body[: found.start()], body[found.start("deadline") : found.end("deadline")]
 
 
 def keyword_runs(body: str) -> list[tuple[str, str]] | None:
@@ -143,7 +155,7 @@ def labelled_runs(body: str) -> Labelled | None:
         return None
     runs, deadline = [], ""
     for (_, end, kind), following in zip(kept, [*(k[0] for k in kept[1:]), len(body)], strict=True):
-        text = body[end:following].strip(_RUN_PUNCTUATION)
+        text = body[end:following].strip(_RUN_PUNCTUATION + g.line_bullets)
         if kind in ROLE_NAMES:
             runs.append((kind, text))
         elif kind == "deadline":
@@ -195,5 +207,5 @@ def has_role_word(text: str) -> bool:
 
 
 def starts_with_label(text: str) -> bool:
-    """Whether ``text`` opens with a role label (牵头单位：, 责任处室：)."""
-    return bool(grammar().label.match(fold_width(text.lstrip())))
+    """Whether ``text`` opens with a role label (牵头单位：, 责任处室：, 【牵头单位】), after a bullet."""
+    return bool(grammar().label.match(fold_width(text.lstrip().lstrip(grammar().line_bullets).lstrip())))

@@ -261,6 +261,33 @@ def test_deadline_label_in_a_bracket() -> None:
     assert (found.deadline, [d.printed for d in found.lead]) == ("2024年底前", ["省大数据局"])
 
 
+@pytest.mark.parametrize(
+    ("text", "deadline"),
+    [
+        ("１．建设平台。（责任单位：济南海关、团市委，2024年12月底前）", "2024年12月底前"),
+        ("１．建设平台。（济南海关牵头，团市委配合；2025年底前完成）", "2025年底前完成"),
+    ],
+)
+def test_unlabelled_deadline_closing_a_bracket(text: str, deadline: str) -> None:
+    (found,) = find_attributions(text, 0, len(text))
+    units = [d.printed for d in (*found.lead, *found.cooperate, *found.responsible)]
+    assert (found.deadline, units) == (deadline, ["济南海关", "团市委"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "１．推进试点。\n★牵头单位：济南海关\n★配合单位：团市委\n",  # a bullet before each label
+        "１．推进试点。\n【牵头单位】济南海关\n【配合单位】团市委\n",  # the label in brackets, no colon
+        "１．推进试点，牵头单位为济南海关，配合单位为团市委。\n",  # after the part of a sentence
+    ],
+)
+def test_label_line_forms(text: str) -> None:
+    (found,) = find_attributions(text, 0, len(text))
+    roles = ([d.printed for d in found.lead], [d.printed for d in found.cooperate])
+    assert roles == (["济南海关"], ["团市委"])
+
+
 def test_bare_trailing_list_of_units() -> None:
     text = "３．完善数据目录。（信息中心、规划处、各区县）"
     (found,) = find_attributions(text, 0, len(text))

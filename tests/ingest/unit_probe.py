@@ -182,6 +182,21 @@ FORMS = {  # name: (sentence with {a} and {b}, their roles)
     "responsible_comma": ("推进重点项目。（责任单位：{a}，{b}）", RESPONSIBLE),
     "lead_space": ("推进重点项目。（牵头单位：{a}  配合单位：{b}）", LEAD_COOPERATE),
     "with_bracket_partners": ("推进重点项目（{a}牵头，{b}等配合）。", LEAD_COOPERATE),
+    "line_spaces": ("推进重点项目。\\n牵头单位：{a}    配合单位：{b}", LEAD_COOPERATE),
+    "line_resp_next": ("推进重点项目。\\n责任单位：{a}、{b}", RESPONSIBLE),
+    "line_after_same": ("推进重点项目。责任单位：{a}、{b}", RESPONSIBLE),
+    "line_lead_sem": ("推进重点项目。\\n牵头单位：{a}；配合单位：{b}；完成时限：2025年底", LEAD_COOPERATE),
+    "line_lead_half": ("推进重点项目。\\n牵头单位:{a};配合单位:{b}", LEAD_COOPERATE),
+    "bracket_timeline": ("推进重点项目。（牵头单位：{a}；配合单位：{b}；完成时限：2025年）", LEAD_COOPERATE),
+    "bracket_with_year": ("推进重点项目。（{a}牵头，{b}配合；2025年底前完成）", LEAD_COOPERATE),
+    "bracket_resp_year": ("推进重点项目。（责任单位：{a}、{b}，2024年12月底前）", RESPONSIBLE),
+    "label_zhuban": ("推进重点项目。（主办单位：{a}；协办单位：{b}）", LEAD_COOPERATE),
+    "label_lead_dept": ("推进重点项目。（牵头部门：{a}，配合部门：{b}）", LEAD_COOPERATE),
+    "label_responsible_lead": ("推进重点项目。（责任单位：{a}（牵头）、{b}）", LEAD_COOPERATE),
+    "line_with_bullet": ("推进重点项目。\\n★牵头单位：{a}\\n★配合单位：{b}", LEAD_COOPERATE),
+    "line_paren_label": ("推进重点项目。\\n【牵头单位】{a}\\n【配合单位】{b}", LEAD_COOPERATE),
+    "bracket_lead_responsible": ("推进重点项目。（{a}牵头，{b}等按职责分工负责）", LEAD_COOPERATE),
+    "prose_label_after": ("推进重点项目，牵头单位为{a}，配合单位为{b}。", LEAD_COOPERATE),
 }
 PARTNER_STEP = 7  # unit i is paired with unit i + 7, so every unit meets partners of other shapes
 
