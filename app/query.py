@@ -103,6 +103,7 @@ class Grammar:
     task: re.Pattern[str]  # "哪些任务", "什么", and "牵头的工作" (a role, then what it holds)
     task_noun: re.Pattern[str]  # "哪些任务" alone: the question asks for work, whatever else it says
     target_cues: tuple[str, ...]
+    dated_cues: tuple[str, ...]  # target cues only beside a year (2024年底前完成)
     year: re.Pattern[str]
     non_topic: tuple[str, ...]
     filler: tuple[str, ...]
@@ -146,6 +147,7 @@ def compile_grammar(data: Mapping) -> Grammar:
         ),
         task_noun=re.compile(task_noun),
         target_cues=tuple(sorted(data["target"]["cues"], key=len, reverse=True)),
+        dated_cues=tuple(data["target"]["dated_cues"]),
         year=re.compile(data["target"]["year_pattern"]),
         non_topic=tuple(sorted(data["target"]["non_topic"], key=len, reverse=True)),
         filler=tuple(sorted(data["filler"]["words"], key=len, reverse=True)),
@@ -324,6 +326,8 @@ def _intent(folded: str, depts: tuple[DeptMention, ...], g: Grammar) -> tuple[st
         # Names are cut out first: 省市场监管局 contains 管, which is not a verb there.
         return "dept", _roles_in(_without_mentions(folded, depts), g) or ROLES
     if any(cue in folded for cue in g.target_cues):
+        return "target", ()
+    if g.year.search(folded) and any(cue in folded for cue in g.dated_cues):
         return "target", ()
     return "search", ()
 

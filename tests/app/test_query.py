@@ -234,11 +234,18 @@ def test_these_documents_name_no_document_by_its_title(lexicon: Lexicon) -> None
         ("到2025年的目标有哪些？", 2025, "", True),
         ("2024年底前要完成哪些目标", 2024, "", True),
         ("算力中心建设到2025年的目标是什么？", 2025, "算力中心建设", False),
+        ("到2025年底前有哪些指标？", 2025, "", True),
+        # with a year, 完成 asks for the year's dated work: the list, whatever noun names it
+        ("哪些任务要在2024年底前完成？", 2024, "", True),
     ],
 )
 def test_target_questions(lexicon: Lexicon, question: str, year: int, topic: str, listing: bool) -> None:
     query = parse_question(question, lexicon)
     assert (query.intent, query.year, query.topic, query.listing) == ("target", year, topic, listing)
+
+
+def test_completion_without_a_year_is_no_target_question(lexicon: Lexicon) -> None:
+    assert parse_question("新型基础设施建设如何完成？", lexicon).intent == "search"
 
 
 def test_a_unit_that_issued_the_document_asked_about_is_no_department(lexicon: Lexicon) -> None:
