@@ -171,6 +171,7 @@ class Tagger:
     reads_duties: bool = True  # false for a news report: its sentences assign nothing
     commitments_only: bool = False  # a reply: only what a unit will do (X将…) assigns
     own_names: Mapping[str, str] = field(default_factory=dict)  # 部 -> the issuer 交通运输部 (after 由)
+    carried: frozenset[str] = frozenset()  # units the document names in its carriers (see carrier_names)
 
     @classmethod
     def for_document(cls, text: str, issuer: str = "", *, numbered: bool = True) -> Tagger:
@@ -179,10 +180,22 @@ class Tagger:
         defined = {**dict.fromkeys(self_references(), issuer), **defined_names(text)}
         own = {short: issuer for short in agent_self_references() if issuer.endswith(short)}
         reads = numbered or not reports_news(text)
-        return cls(text, defined, reads_duties=reads, commitments_only=is_reply(text), own_names=own)
+        tagger = cls(text, defined, reads_duties=reads, commitments_only=is_reply(text), own_names=own)
+        return replace(tagger, carried=tagger.carrier_names())
 
     def __post_init__(self) -> None:
-        self.prose = ProseReader(self.text, self.defined, self.reads_duties, self.commitments_only)
+        self.prose = ProseReader(
+            self.text, self.defined, self.reads_duties, self.commitments_only, carried=self.carried
+        )
+
+    def carrier_names(self) -> frozenset[str]:
+        """The units the document names in its role carriers (（X牵头，Y配合）, 责任处室：Z): a name that
+        stands there is a unit by its position, so it is one where it opens a sentence too (规划处负责…)."""
+        text, names = self.text, set()
+        for carrier in _brackets(text, 0, len(text)) + _label_lines(text, 0, len(text)):
+            runs = self.runs(text[carrier.inner_start : carrier.inner_end])
+            names.update(n for _, units in (runs[0] if runs else []) for n in units if not is_generic(n))
+        return frozenset(names)
 
     # -- names ----------------------------------------------------------------------------------
 

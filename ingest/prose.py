@@ -168,6 +168,7 @@ class ProseReader:
     defined: Mapping[str, str] = field(default_factory=dict)
     reads_duties: bool = True
     commitments_only: bool = False  # a reply: only X将… / X拟… (a modal or role word) assigns
+    carried: frozenset[str] = frozenset()  # units the document names in its carriers: clear subjects
 
     def __post_init__(self) -> None:
         self.folded = fold_width(self.text)
@@ -472,9 +473,15 @@ class ProseReader:
         return not any(is_known(key[i:]) for i in range(1, len(key) - 1))
 
     def _listed(self, name: str) -> bool:
-        """Known to the alias table or defined by the document (联席会议, 联席会议办公室)."""
+        """Known to the alias table, defined by the document (联席会议, 联席会议办公室) or named in one of
+        its carriers (规划处 of 责任处室：规划处)."""
         core = normalise(without_definition(name))
-        return core in self.defined or is_known(core) or any(core.startswith(d) for d in self.defined if d)
+        return (
+            core in self.defined
+            or name in self.carried
+            or is_known(core)
+            or any(core.startswith(d) for d in self.defined if d)
+        )
 
     def _is_unit(self, name: str) -> bool:
         return name in self.defined or is_generic(name) or looks_like_unit(name)

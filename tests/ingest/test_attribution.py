@@ -315,3 +315,13 @@ def test_unreadable_carrier_is_kept_for_review() -> None:
     tagged = find_tagged("２．推进。加强协同（各牵头，相关配合）。", 0, 19)
     assert tagged.attributions == ()
     assert [u.raw for u in tagged.unparsed] == ["各牵头，相关配合"]
+
+
+def test_a_unit_named_in_a_carrier_is_a_clear_subject_of_the_same_document() -> None:
+    carrier = "１．完善目录。（责任处室：规划处）\n"
+    prose = "２．编制规划。规划处负责编制年度规划。\n"
+    text = carrier + prose
+    (found,) = Tagger.for_document(text).tag(len(carrier), len(text)).attributions
+    assert [d.printed for d in found.responsible] == ["规划处"]
+    # without the carrier, a name of no level or place is no sentence's subject
+    assert Tagger.for_document(prose).tag(0, len(prose)).attributions == ()
