@@ -74,7 +74,7 @@ class _Lexicon:
     step: re.Pattern[str]  # 收到申请后，…: a step the subject takes before the duty after the comma
     not_modal: re.Pattern[str]
     report: re.Pattern[str]  # 印发《: a publication reported
-    modals: re.Pattern[str]
+    modals: re.Pattern[str]  # modal words and times between a subject and its verb (要, 每年, 于2025年底前)
     with_word: re.Pattern[str]
     lead_word: re.Pattern[str]
     cooperate_word: re.Pattern[str]
@@ -115,7 +115,7 @@ def _lexicon() -> _Lexicon:
         step=re.compile(f"(?:{_alternation([*p['step_verbs'], *followers])}){p['step_end']}"),
         not_modal=re.compile(_alternation(p["not_modals"])),
         report=re.compile(f"(?:{_alternation(p['report_verbs'])})了?《"),
-        modals=re.compile(f"(?:{_alternation(p['modals'])})*"),
+        modals=re.compile(f"(?:{_alternation(p['modals'])}|{p['time_adverbial']})*"),
         with_word=re.compile(_alternation(p["with"])),
         # 负责牵头 / 按职责分工牵头: a role word's modifiers do not change it
         lead_word=re.compile(f"(?:{_alternation(g.modifiers)})*(?:{_alternation(verbs['lead'])})"),
@@ -432,8 +432,10 @@ class ProseReader:
     def _strongly_followed(self, pos: int, end: int) -> bool:
         """A modal, a role word (按职责分工负责 too) or a designation (为牵头单位) follows: an actor, even
         of a weak name."""
+        head = _lexicon().modals.match(self.folded, pos, end).end()  # 每年会同…: past a time too
         return (
             bool(_lexicon().strong_follower.match(self.folded, pos, end))
+            or bool(_lexicon().strong_follower.match(self.folded, head, end))
             or bool(grammar().verb.match(self.folded, pos, end))
             or designation_role(self.folded[pos:end]) is not None
         )

@@ -135,6 +135,9 @@ def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[
             "省发展改革委牵头组织实施，省大数据中心按照职责分工抓好落实。",
             [(("省发展改革委",), ("省大数据中心",), (), ())],
         ),
+        # a time between the subject and 会同 is skipped like a modal, after a weak ending too
+        ("济南海关每年会同省商务厅开展评估。", [(("济南海关",), ("省商务厅",), (), ())]),
+        ("省大数据中心于2025年底前会同省商务厅完成评估。", [(("省大数据中心",), ("省商务厅",), (), ())]),
         # a role word's modifier (负责) before the lead word
         ("省商务厅负责牵头推进招商，济南海关参与。", [(("省商务厅",), ("济南海关",), (), ())]),
         # …but a task stated before its agent is a task of its own
