@@ -313,8 +313,16 @@ class ProseReader:
             return _Reading(role, names, partners, inside_lead=led, role_only=only)
         if last and self._continues_as_lead(pos, stop):  # 省大数据局要…，会同有关部门…: it leads
             return _Reading(partners=self._partners(pos, stop), promote=True)
+        if last and (collective := self._collective_part(pos, stop)):  # 由X牵头，有关部门配合
+            return _Reading(partners=[collective])
         lead, cooperate = self._lead_inside(pos, stop)  # 建立由X牵头、Y参加的…机制
         return _Reading(inside_lead=lead, inside_cooperate=cooperate)
+
+    def _collective_part(self, pos: int, stop: int) -> str | None:
+        """有关部门配合 / 各市政府按职责分工负责 after a named subject in the sentence: a collective phrase
+        with a role word alone, kept apart (never a department) in the sentence's assignment."""
+        found = self._generic_tail(pos, stop)
+        return found[0] if found and self._role_only(found[1], stop) else None
 
     def _agent(self, pos: int, stop: int) -> tuple[list[str], int] | None:
         """由X… anywhere in the sub-clause (本办法由X负责解释, 评价机构由X负责遴选)."""

@@ -135,6 +135,9 @@ def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[
             "省发展改革委牵头组织实施，省大数据中心按照职责分工抓好落实。",
             [(("省发展改革委",), ("省大数据中心",), (), ())],
         ),
+        # a collective phrase with a role word alone joins the named subject's assignment, apart
+        ("由省商务厅牵头，各有关部门配合，推进招商。", [(("省商务厅",), (), (), ("各有关部门",))]),
+        ("各有关部门要加快推进招商。", []),  # a collective subject alone assigns nothing
         # a time between the subject and 会同 is skipped like a modal, after a weak ending too
         ("济南海关每年会同省商务厅开展评估。", [(("济南海关",), ("省商务厅",), (), ())]),
         ("省大数据中心于2025年底前会同省商务厅完成评估。", [(("省大数据中心",), ("省商务厅",), (), ())]),
