@@ -42,6 +42,7 @@ class Shapes:
     category: tuple[str, ...]
     prefixes: tuple[str, ...]
     not_units: frozenset[str]
+    despite_not_units: tuple[str, ...]  # 安全部: ends like 全部, names a unit
     not_name_starts: tuple[str, ...]
     collective_starts: tuple[str, ...]
     level_enumeration: re.Pattern[str]
@@ -79,6 +80,7 @@ def shapes() -> Shapes:
         category=_longest_first(data["category_endings"]),
         prefixes=_longest_first(data["prefixes"]),
         not_units=frozenset(data["not_units"]),
+        despite_not_units=tuple(data["units_despite_not_units"]),
         not_name_starts=_longest_first(data["not_name_starts"]),
         collective_starts=_longest_first(data["collective_starts"]),
         level_enumeration=re.compile(data["level_enumeration"]),
@@ -176,7 +178,9 @@ def looks_like_unit(name: str) -> bool:
     if found is None:
         return False
     ending, strong = found
-    if any(len(word) > len(ending) and key.endswith(word) for word in s.not_units):
+    if not key.endswith(s.despite_not_units) and any(
+        len(word) > len(ending) and key.endswith(word) for word in s.not_units
+    ):
         return False
     return len(key) - len(ending) >= (1 if strong else s.min_specific)
 

@@ -31,6 +31,14 @@ from ingest.units import defined_names, is_clearly_named, is_generic, looks_like
         "省军区",
         "市第一中学",
         "办公室",
+        # national bodies of endings beyond the ministries' (团中央, 总台, 总社, 作协), an enterprise by
+        # its brand, and a ministry ending like a word that is no unit (国家安全部 / 全部)
+        "共青团中央",
+        "中央广播电视总台",
+        "供销合作总社",
+        "中国作协",
+        "中国移动",
+        "国家安全部",
     ],
 )
 def test_units_of_every_shape(name: str) -> None:
@@ -39,7 +47,21 @@ def test_units_of_every_shape(name: str) -> None:
 
 @pytest.mark.parametrize(
     "word",
-    ["干部", "领导干部", "部署", "战略部署", "一网通办", "社会", "新格局", "团队", "网站", "中心", "实验室"],
+    [
+        "干部",
+        "领导干部",
+        "部署",
+        "战略部署",
+        "一网通办",
+        "社会",
+        "新格局",
+        "团队",
+        "网站",
+        "中心",
+        "实验室",
+        "全部",
+        "总台",
+    ],
 )
 def test_words_that_end_like_units_are_not(word: str) -> None:
     assert not looks_like_unit(word)
