@@ -52,6 +52,7 @@ MAX_OPENING_ADVERBIAL_CHARS = 30
 # Where a reply says it is one: its title, document number, addressee and first sentence.
 REPLY_OPENING_CHARS = 200
 _ETC = "等"
+_EACH = "各"  # 各省、自治区、直辖市…: "each" before a list of levels
 _NOTE_OPEN, _NOTE_CLOSE = "(（", ")）"
 
 
@@ -531,7 +532,8 @@ class ProseReader:
     def _name_ends(self, pos: int, limit: int) -> list[int]:
         """Ends ``e`` (shortest first) such that ``text[pos:e]`` is a unit's name, notes included."""
         ends, depth, length = [], 0, 0
-        for offset in range(level_enumeration_end(self.text, pos), limit):
+        levels = level_enumeration_end(self.text, pos + self.text.startswith(_EACH, pos))
+        for offset in range(levels if levels > pos + 1 else pos, limit):
             char = self.text[offset]
             length += not depth and char not in _NOTE_OPEN  # a note (（中央电化教育馆）) adds no length
             if length > MAX_NAME_CHARS:
@@ -569,11 +571,18 @@ class ProseReader:
         return ([], end) if self._follows(end, limit) else None
 
     def _generic_tail(self, pos: int, limit: int) -> tuple[str, int] | None:
-        """The shortest collective phrase at ``pos`` (有关部门, 相关部门及各地区) that a verb follows."""
-        for end in range(pos + 1, min(limit, pos + MAX_NAME_CHARS) + 1):
-            if self.text[end - 1] in _NOT_IN_NAME:
+        """The shortest collective phrase at ``pos`` (有关部门, 相关部门及各地区, 各省、自治区、直辖市人民
+        政府: a level list's 、 is inside the phrase) that a verb follows."""
+        opening = pos + self.text.startswith(_EACH, pos)
+        levels = level_enumeration_end(self.text, opening)
+        first = levels + 1 if levels > opening else pos + 1
+        depth = 0  # 各县（市、区）人民政府: a note's 、 is inside the phrase too
+        for end in range(first, min(limit, pos + MAX_NAME_CHARS) + 1):
+            char = self.text[end - 1]
+            depth += (char in _NOTE_OPEN) - (char in _NOTE_CLOSE and depth > 0)
+            if char in _NOT_IN_NAME and not depth:
                 break
-            if is_generic(self.text[pos:end]) and self._follows(end, limit):
+            if not depth and is_generic(self.text[pos:end]) and self._follows(end, limit):
                 return self.text[pos:end], end
         return None
 

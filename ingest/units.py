@@ -314,8 +314,10 @@ def _name_before(text: str, end: int) -> str:
 
 
 def _split_top_level(text: str) -> list[str]:
-    """Split on list separators outside brackets and outside 各区、市政府-style level lists."""
-    protected = {m.start() + i for m in _LEVEL_LIST.finditer(text) for i in range(len(m.group()))}
+    """Split on list separators outside brackets and outside level lists (各区、市政府, 各省、自治区、
+    直辖市人民政府): one collective name each."""
+    levels = [*_LEVEL_LIST.finditer(text), *shapes().level_enumeration.finditer(text)]
+    protected = {m.start() + i for m in levels for i in range(len(m.group()))}
     parts, depth, current = [], 0, []
     for offset, char in enumerate(text):
         if char in "（(":

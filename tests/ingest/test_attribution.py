@@ -86,6 +86,11 @@ def r(lead=(), cooperate=(), responsible=(), generic=()) -> dict[str, list[str]]
         ("济南海关会同省商务厅负责", r(["济南海关"], ["省商务厅"])),
         ("省商务厅会同济南海关、青岛海关牵头", r(["省商务厅"], ["济南海关", "青岛海关"])),
         ("责任单位：省商务厅牵头，规划处配合", r(["省商务厅"], ["规划处"])),
+        # a list of levels is one collective name: its 、 parts no units (nor the carrier)
+        (
+            "省商务厅牵头，各省、自治区、直辖市人民政府配合",
+            r(["省商务厅"], generic=["各省、自治区、直辖市人民政府"]),
+        ),
         # the agent word opening a carrier is no name: its units count by position, as in any run
         ("由省商务厅牵头，规划处配合", r(["省商务厅"], ["规划处"])),
         # half-width punctuation of uncleaned PDF text, names broken by a line break

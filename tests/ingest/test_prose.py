@@ -138,6 +138,14 @@ def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[
         # a collective phrase with a role word alone joins the named subject's assignment, apart
         ("由省商务厅牵头，各有关部门配合，推进招商。", [(("省商务厅",), (), (), ("各有关部门",))]),
         ("各有关部门要加快推进招商。", []),  # a collective subject alone assigns nothing
+        (
+            "由省商务厅牵头，各县（市、区）人民政府配合。",
+            [(("省商务厅",), (), (), ("各县（市、区）人民政府",))],
+        ),
+        (
+            "省商务厅会同各省、自治区、直辖市人民政府推进招商。",
+            [(("省商务厅",), (), (), ("各省、自治区、直辖市人民政府",))],
+        ),
         # a time between the subject and 会同 is skipped like a modal, after a weak ending too
         ("济南海关每年会同省商务厅开展评估。", [(("济南海关",), ("省商务厅",), (), ())]),
         ("省大数据中心于2025年底前会同省商务厅完成评估。", [(("省大数据中心",), ("省商务厅",), (), ())]),
