@@ -304,8 +304,9 @@ class Tagger:
         if not carrier.bracket:
             return None
         names = split_units(inner)
-        if self._bare_list(carrier, end, names):
-            return self.attribution(inner, span, scope, _assign([("responsible", names)], False), "bracket")
+        if self._bare_list(carrier, end, names):  # a note may still mark one unit's role: X（牵头）、Y
+            named = [(marked or "responsible", [name]) for name, marked in _marked(inner)]
+            return self.attribution(inner, span, scope, _assign(named, False), "bracket")
         sentences = self.prose.assignments(carrier.inner_start, carrier.inner_end)
         if len(sentences) == 1:
             return self._from_assignment(sentences[0], "bracket", span)

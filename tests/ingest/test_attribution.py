@@ -293,6 +293,13 @@ def test_label_line_forms(text: str) -> None:
     assert roles == (["济南海关"], ["团市委"])
 
 
+def test_a_role_note_in_a_bare_list_marks_that_unit() -> None:
+    text = "１．推进项目。（济南海关（牵头）、团市委）"
+    (found,) = find_attributions(text, 0, len(text))
+    roles = ([d.printed for d in found.lead], [d.printed for d in found.cooperate], found.responsible)
+    assert roles == (["济南海关"], ["团市委"], ())
+
+
 def test_bare_trailing_list_of_units() -> None:
     text = "３．完善数据目录。（信息中心、规划处、各区县）"
     (found,) = find_attributions(text, 0, len(text))

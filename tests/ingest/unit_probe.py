@@ -159,6 +159,7 @@ FORMS = {  # name: (sentence with {a} and {b}, their roles)
     "label_offices": ("推进重点项目。（责任处室：{a}、{b}）", RESPONSIBLE),
     "label_main": ("推进重点项目。（主责单位：{a}；协办单位：{b}）", LEAD_COOPERATE),
     "bare_list": ("推进重点项目。（{a}、{b}）", RESPONSIBLE),
+    "bare_list_note": ("推进重点项目。（{a}（牵头）、{b}）", LEAD_COOPERATE),
     "shared_duty": ("推进重点项目。（{a}、{b}按职责分工负责）", RESPONSIBLE),
     "responsible_joined": ("推进重点项目。（{a}负责，{b}参与）", ("responsible", "cooperate")),
     "by_lead": ("由{a}牵头，{b}配合，推进重点项目。", LEAD_COOPERATE),
