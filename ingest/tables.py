@@ -1,9 +1,11 @@
 """Task tables (任务分工表) in clean text -> rows with their task, units and deadline cells.
 
 Readers give a table either as one line per row, cells separated by a tab (DOCX, HTML, PDF tables
-found by pdfplumber), or flattened, one cell per line (text extracted from a PDF or a web page
-without its table structure). Columns are recognised from the header row by ``data/tables.toml``
-and the role labels of ``data/roles.toml``; a table is a task table when a column names units.
+found by pdfplumber), flattened, one cell per line (text extracted from a PDF or a web page
+without its table structure), or one line per row with cells apart by spaces (a PDF's text laid out
+in columns, a table typed into a text file). Columns are recognised from the header row by
+``data/tables.toml`` and the role labels of ``data/roles.toml``; a table is a task table when a
+column names units.
 Pure: text in, ``TaskTable`` values (with offsets into the text) out.
 """
 
@@ -28,6 +30,7 @@ MAX_HEADER_CHARS = 10
 _ROW_NUMBER = re.compile(r"^\s*(?P<num>[0-9]{1,3})[.、]?\s*$")
 _DEADLINE_SHAPE = re.compile(r"[0-9]{4}年|年底|月底|季度|长期|持续|常态化|前$|年内")
 _LINE = re.compile(r"[^\n]*\n?")
+_PIECE = re.compile(r"[^ \t\u3000]+")  # a cell of a row laid out with spaces
 # A flattened table ends where the next appendix (or the 版记) begins.
 _TABLE_ENDS = ("附件", "抄送")
 
@@ -97,7 +100,7 @@ def find_tables(text: str, start: int, end: int) -> list[TaskTable]:
     tables: list[TaskTable] = []
     i = 0
     while i < len(lines):
-        table = _tab_table(text, lines, i) or _flat_table(text, lines, i)
+        table = _tab_table(text, lines, i) or _spaced_table(text, lines, i) or _flat_table(text, lines, i)
         if table is None:
             i += 1
             continue
@@ -163,15 +166,22 @@ def flat_header_width(cells: Sequence[str]) -> int:
     return len(kinds) if len(kinds) >= 3 and kinds[0] == "number" and _is_header(kinds) else 0
 
 
-def flat_table_lines(lines: Sequence[str]) -> set[int]:
-    """Indices of the lines of flattened task tables: from the header to the next 附件 line or the end.
+def spaced_header(line: str) -> bool:
+    """Whether ``line`` is the header of a task table whose cells are apart by spaces."""
+    cells = _PIECE.findall(line)
+    return len(cells) >= 3 and flat_header_width(cells) == len(cells)
 
-    The clean-up keeps these as lines (a cell is a line), where it would otherwise join short lines
-    into paragraphs."""
+
+def flat_table_lines(lines: Sequence[str]) -> set[int]:
+    """Indices of the lines of flattened or space-laid task tables: from the header to the next 附件
+    line or the end.
+
+    The clean-up keeps these as lines (a cell or a row is a line), where it would otherwise join
+    short lines into paragraphs."""
     found: set[int] = set()
     i = 0
     while i < len(lines):
-        if flat_header_width(lines[i : i + MAX_FLAT_COLUMNS]):
+        if flat_header_width(lines[i : i + MAX_FLAT_COLUMNS]) or spaced_header(lines[i]):
             end = next(
                 (k for k in range(i + 1, len(lines)) if lines[k].lstrip().startswith(_TABLE_ENDS)), len(lines)
             )
@@ -197,6 +207,34 @@ def _flat_table(text: str, lines: list[tuple[int, int]], i: int) -> TaskTable | 
     if not rows:
         return None
     return TaskTable(lines[i][0], rows[-1].end, tuple(kinds), tuple(rows))
+
+
+def _spaced_table(text: str, lines: list[tuple[int, int]], i: int) -> TaskTable | None:
+    """A header line of cells apart by spaces (序号  重点任务  牵头单位 …), then rows opened by their 序号;
+    a row's cells are placed as a flattened row's lines are (units and deadline by shape, from the
+    right), so a task that holds spaces itself stays one cell."""
+    if not spaced_header(text[slice(*lines[i])]):
+        return None
+    header = _pieces(text, lines[i])
+    kinds = [column_kind(text[slice(*span)]) for span in header]
+    rows = []
+    for span in lines[i + 1 :]:
+        line = text[slice(*span)]
+        if line.lstrip().startswith(_TABLE_ENDS):
+            break
+        pieces = _pieces(text, span)
+        if len(pieces) < 2 or not _ROW_NUMBER.match(text[slice(*pieces[0])]):
+            continue
+        row = _flat_row(text, kinds, pieces[0], pieces[1:])
+        if row is not None:
+            rows.append(row)
+    if not rows:
+        return None
+    return TaskTable(lines[i][0], rows[-1].end, tuple(kinds), tuple(rows))
+
+
+def _pieces(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _PIECE.finditer(text, *span)]
 
 
 def _could_be_header_cell(cell: str) -> bool:

@@ -92,8 +92,9 @@ def punctuation_edits(s: str) -> list[str]:
 
     ``''.join(punctuation_edits(s))`` is the normalised text. Half-width punctuation next to Chinese
     text becomes full-width; a '.' becomes '。' only where it ends a Chinese sentence (never inside a
-    number such as 1.5); a space next to full-width punctuation is dropped because the full-width
-    glyph already carries its own spacing (PDF extraction inserts such spaces before （ and “).
+    number such as 1.5); a single space next to full-width punctuation is dropped because the
+    full-width glyph already carries its own spacing (PDF extraction inserts such spaces before （
+    and “); a run of spaces is a column gap and stays.
     """
     edits = list(fix_glyphs(s))
     _pair_brackets(s, edits)
@@ -105,9 +106,15 @@ def punctuation_edits(s: str) -> list[str]:
         elif ch == "." and _ends_chinese_sentence(before, after):
             edits[i] = "。"
     for i, ch in enumerate(s):
-        if ch in _SPACES and _hugs_wide_punctuation(edits, i):
+        if ch in _SPACES and _hugs_wide_punctuation(edits, i) and not _in_space_run(s, i):
             edits[i] = ""
     return edits
+
+
+def _in_space_run(s: str, i: int) -> bool:
+    """Whether the space at ``i`` is one of two or more: a gap between the columns of a row laid out
+    with spaces (…2000个。   市大数据局), not the single space an extraction puts before （ or “."""
+    return (i > 0 and s[i - 1] in _SPACES) or (i + 1 < len(s) and s[i + 1] in _SPACES)
 
 
 def normalize_punctuation(s: str) -> str:

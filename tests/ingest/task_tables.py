@@ -129,6 +129,14 @@ def flattened_text() -> str:
     return "\n".join(lines) + "\n"
 
 
+def spaced_text() -> str:
+    """The table as a PDF's text laid out in columns gives it: a row a line, cells apart by runs of
+    spaces (ideographic ones in the header, as a typed table has them)."""
+    lines = [TITLE, *BODY, APPENDIX_LABEL, APPENDIX_TITLE, "\u3000".join(HEADER)]
+    lines += ["   ".join(row) for row in ROWS]
+    return "\n".join(lines) + "\n"
+
+
 def main(folder: str) -> None:
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)

@@ -44,6 +44,9 @@ def shared(name: str) -> Path:
         ("１¤培育优势产业集群", "１．培育优势产业集群"),
         ("1,000 个 https://www.gov.cn/a.htm", "1,000 个 https://www.gov.cn/a.htm"),
         ("第一章  总 则", "第一章  总 则"),
+        # a run of spaces after 。 is a column gap of a row laid out with spaces: it stays
+        ("新增机架2000个。   市大数据局", "新增机架2000个。   市大数据局"),
+        ("新增机架2000个。 (省财政厅牵头)", "新增机架2000个。（省财政厅牵头）"),
     ],
 )
 def test_punctuation_shown_full_width(printed, shown):

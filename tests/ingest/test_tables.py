@@ -1,10 +1,18 @@
-"""Task tables (任务分工表) in DOCX, in ruled PDF tables, in HTML and flattened a cell a line: every
-row a clause of its appendix with its lead, cooperating units and deadline."""
+"""Task tables (任务分工表) in DOCX, in ruled PDF tables, in HTML, flattened a cell a line and laid out
+with spaces: every row a clause of its appendix with its lead, cooperating units and deadline."""
 
 from __future__ import annotations
 
 import pytest
-from task_tables import APPENDIX_LABEL, APPENDIX_TITLE, ROWS, docx_bytes, flattened_text, pdf_bytes
+from task_tables import (
+    APPENDIX_LABEL,
+    APPENDIX_TITLE,
+    ROWS,
+    docx_bytes,
+    flattened_text,
+    pdf_bytes,
+    spaced_text,
+)
 
 from ingest.pipeline import parse_bytes
 from ingest.tables import column_kind
@@ -32,7 +40,12 @@ def _rows(data: bytes, name: str) -> list[tuple[str, str, list[str], list[str], 
 
 @pytest.mark.parametrize(
     ("make", "name"),
-    [(docx_bytes, "plan.docx"), (pdf_bytes, "plan.pdf"), (lambda: flattened_text().encode(), "plan.txt")],
+    [
+        (docx_bytes, "plan.docx"),
+        (pdf_bytes, "plan.pdf"),
+        (lambda: flattened_text().encode(), "plan.txt"),
+        (lambda: spaced_text().encode(), "plan.txt"),
+    ],
 )
 def test_every_row_is_a_clause_with_its_units_and_deadline(make, name: str) -> None:
     assert _rows(make(), name) == EXPECTED_ROWS
