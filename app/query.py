@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ingest.model import ROLES
 from ingest.text import fold
-from ingest.units import has_strong_ending, places, unit_ending
+from ingest.units import has_strong_ending, looks_like_unit, places, unit_ending
 
 from .scopes import Scopes
 
@@ -185,7 +185,7 @@ class Lexicon:
     def build(cls, *tables: Mapping[str, Iterable[str]], stored: Iterable[str] = ()) -> Lexicon:
         """``tables``: canonical -> names (aliases, printed forms); the canonical maps to itself.
         ``stored``: the canonicals the library holds, which decide a short name several units share
-        (组织部: 市委组织部 when the library names no other)."""
+        (组织部: 市委组织部 when the library names no other; see ``_short_names``)."""
         aliases: dict[str, str] = {}
         where = places()
         for table in tables:
@@ -194,16 +194,8 @@ class Lexicon:
                     # a place alone (济南, printed for 济南和青岛两市要…) says where, not who, in a question
                     if name and fold(name) not in where:
                         aliases.setdefault(fold(name), canonical)
-        # Staff drop the level: 商务厅 for 省商务厅, 组织部 for 市委组织部, where only one unit fits.
-        short: dict[str, set[str]] = {}
-        levels = default_grammar().dropped_levels
-        for alias, canonical in aliases.items():
-            level = next((p for p in levels if alias.startswith(p)), "")
-            bare = alias[len(level) :]
-            if bare != alias and len(bare) >= MIN_SHORT_NAME_CHARS:
-                short.setdefault(bare, set()).add(canonical)
         held = set(stored)
-        for bare, canonicals in short.items():
+        for bare, canonicals in _short_names(aliases, default_grammar().dropped_levels).items():
             fits = canonicals if len(canonicals) == 1 else canonicals & held
             if len(fits) == 1 and bare not in aliases:
                 aliases[bare] = next(iter(fits))
@@ -244,6 +236,33 @@ class Lexicon:
             if len(canonicals) == 1:
                 return DeptMention(name, canonicals.pop(), i, i + length)
         return None
+
+
+def _short_names(aliases: Mapping[str, str], levels: Sequence[str]) -> dict[str, set[str]]:
+    """Names staff use for a unit where only one fits: without its level (商务厅 for 省商务厅, 组织部 for
+    市委组织部) or without the unit an office belongs to (综合规划司 for 交通运输部综合规划司)."""
+    short: dict[str, set[str]] = {}
+    for alias, canonical in aliases.items():
+        level = next((p for p in levels if alias.startswith(p)), "")
+        for bare in (alias[len(level) :], _office_of(alias)):
+            if bare != alias and len(bare) >= MIN_SHORT_NAME_CHARS:
+                short.setdefault(bare, set()).add(canonical)
+    return short
+
+
+def _office_of(name: str) -> str:
+    """交通运输部综合规划司 -> 综合规划司: the office after the unit it belongs to, when both end like
+    government bodies; "" when the name is no such pair."""
+    for cut in range(2, len(name) - MIN_SHORT_NAME_CHARS + 1):
+        head, tail = name[:cut], name[cut:]
+        if (
+            has_strong_ending(head)
+            and has_strong_ending(tail)
+            and looks_like_unit(head)
+            and looks_like_unit(tail)
+        ):
+            return tail
+    return ""
 
 
 def abbreviates(short: str, name: str) -> bool:

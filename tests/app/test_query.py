@@ -253,3 +253,21 @@ def test_a_unit_that_issued_the_document_asked_about_is_no_department(lexicon: L
     assert (query.intent, query.departments) == ("search", ())
     query = parse_question("国办推广改革举措的通知里，科技部负责哪些事项？", lexicon)
     assert (query.intent, [d.canonical for d in query.departments]) == ("dept", ["科技部"])
+
+
+def test_short_names_staff_use_for_a_stored_unit() -> None:
+    stored = {name: {name} for name in ("国家发展改革委", "中央网信办", "交通运输部综合规划司", "国家数据局")}
+    lexicon = Lexicon.build(stored, stored=stored)
+    found = {
+        q: [d.canonical for d in parse_question(q, lexicon).departments]
+        for q in (
+            "网信办牵头的任务",  # the level 中央 dropped
+            "数据局负责哪些工作",  # 国家 dropped
+            "综合规划司负责哪些工作",  # an office without the ministry it belongs to
+        )
+    }
+    assert found == {
+        "网信办牵头的任务": ["中央网信办"],
+        "数据局负责哪些工作": ["国家数据局"],
+        "综合规划司负责哪些工作": ["交通运输部综合规划司"],
+    }
