@@ -133,11 +133,16 @@ def compile_grammar(data: Mapping) -> Grammar:
         f"(?:{_alt(agent['role_noun_stems'])})(?:{_alt(agent['role_noun_nouns'])})"
         f"(?:(?:{_alt(agent['role_noun_tails'])})|是?(?=[?？。!！\\s]*$)))"
     )
+    # 配合冷链物流建设的单位有哪些: the role verb first, the unit noun and its question word last
+    role_first = (
+        f"(?:{role_words})[^，,。？?]{{1,{int(agent['role_first_max_chars'])}}}?的(?:{_alt(agent['nouns'])})"
+        f"(?:(?:{_alt(agent['role_noun_tails'])})|是?(?=[?？。!！\\s]*$))"
+    )
     task_noun = f"(?:{_alt(task['wh'])}).{{0,{TASK_NOUN_GAP}}}?(?:{_alt(task['nouns'])})"
     return Grammar(
         lead_verbs=tuple(roles["lead"]),
         cooperate_verbs=tuple(roles["cooperate"]),
-        agent=re.compile(f"{phrase}|{role_noun}"),
+        agent=re.compile(f"{phrase}|{role_noun}|{role_first}"),
         # 哪些 asks for the unit's work when a task noun follows (a few words may qualify it: 哪些重点
         # 任务) or nothing does; 哪些方面的标准 asks about the content of a clause.
         # 作为配合单位的任务: the role may be named as a label is (a role word and a unit noun).

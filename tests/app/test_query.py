@@ -143,6 +143,10 @@ def test_strip_scaffolding_keeps_content_words() -> None:
         # the unit's work by the role it has there: a role noun after the unit and 哪些任务
         ("省商务厅在哪些任务中是配合单位？", "dept", ("cooperate",)),
         ("省商务厅作为配合单位的任务", "dept", ("cooperate",)),
+        # the role verb first and the unit noun last; a modal between the question word and the verb
+        ("配合冷链物流建设的单位有哪些？", "cooperate", ("cooperate",)),
+        ("负责冷链物流建设的部门是哪个？", "lead", ("lead", "responsible")),
+        ("冷链物流建设哪些单位要协助？", "cooperate", ("cooperate",)),
     ],
 )
 def test_role_words_and_role_nouns(lexicon: Lexicon, question: str, intent: str, roles: tuple) -> None:
