@@ -33,12 +33,12 @@ from ingest.units import defined_names, is_clearly_named, is_generic, looks_like
         "办公室",
         # national bodies of endings beyond the ministries' (团中央, 总台, 总社, 作协), an enterprise by
         # its brand, and a ministry ending like a word that is no unit (国家安全部 / 全部)
+        "国家安全部",
+        "中国移动",
         "共青团中央",
+        "中国作协",
         "中央广播电视总台",
         "供销合作总社",
-        "中国作协",
-        "中国移动",
-        "国家安全部",
     ],
 )
 def test_units_of_every_shape(name: str) -> None:
