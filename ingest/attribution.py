@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from ingest.departments import canonical, is_known
 from ingest.model import Attribution, Department, Unparsed
@@ -183,8 +184,10 @@ class Tagger:
         tagger = cls(text, defined, reads_duties=reads, commitments_only=is_reply(text), own_names=own)
         return replace(tagger, carried=tagger.carrier_names())
 
-    def __post_init__(self) -> None:
-        self.prose = ProseReader(
+    @cached_property
+    def prose(self) -> ProseReader:
+        # built on first use: for_document's first tagger only reads carriers and never needs it
+        return ProseReader(
             self.text, self.defined, self.reads_duties, self.commitments_only, carried=self.carried
         )
 

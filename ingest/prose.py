@@ -283,6 +283,10 @@ class ProseReader:
         """A sub-clause that opens with a duty (统筹…, 具体负责…) and names no subject of its own."""
         return bool(_lexicon().duty.match(self.folded, pos, stop)) and self._subject(pos, stop) is None
 
+    def _past_modals(self, pos: int, stop: int) -> int:
+        """Where the verb starts after the modals and times that follow a subject (要, 每年, 于2025年底前)."""
+        return _lexicon().modals.match(self.folded, pos, stop).end()
+
     def _skip_number(self, pos: int, end: int) -> int:
         """Past white space and an item number (3．, （二）) that opens the sub-clause."""
         while pos < end and self.text[pos].isspace():
@@ -344,7 +348,7 @@ class ProseReader:
     def _continues_as_lead(self, pos: int, stop: int) -> bool:
         """…，会同有关部门… / …，牵头…: the sentence's subject leads; …，协调研究解决… (no partner) not."""
         lex = _lexicon()
-        head = lex.modals.match(self.folded, pos, stop).end()
+        head = self._past_modals(pos, stop)
         with_word = lex.with_word.match(self.folded, head, stop)
         if with_word:
             return self._names_partner(with_word.end(), stop)
@@ -368,7 +372,7 @@ class ProseReader:
     def _cooperated_with(self, pos: int, stop: int) -> list[str]:
         """X配合Y推进…: the units (or the place, as its government) Y that X cooperates with lead."""
         lex = _lexicon()
-        head = lex.modals.match(self.folded, pos, stop).end()
+        head = self._past_modals(pos, stop)
         word = lex.cooperate_word.match(self.folded, head, stop)
         if not word:
             return []
@@ -400,19 +404,19 @@ class ProseReader:
         found = self.read_units(pos + 1, stop)
         if not found:
             return []
-        head = _lexicon().modals.match(self.folded, found[1], stop).end()
+        head = self._past_modals(found[1], stop)
         return found[0] if _lexicon().cooperate_word.match(self.folded, head, stop) else []
 
     def _cooperating_after_lead(self, pos: int, stop: int) -> list[str]:
         """由X牵头、Y参加的…: the units Y after the subject's lead word at ``pos``."""
-        head = _lexicon().modals.match(self.folded, pos, stop).end()
+        head = self._past_modals(pos, stop)
         lead = _lexicon().lead_word.match(self.folded, head, stop)
         return self._cooperating_after(lead.end(), stop) if lead else []
 
     def _role_only(self, pos: int, stop: int) -> bool:
         """Nothing but a role word (with its modifiers) follows the subject to the sub-clause's end
         (…，Y按照职责分工抓好落实): a part in the sentence's task, not a task of its own."""
-        head = _lexicon().modals.match(self.folded, pos, stop).end()
+        head = self._past_modals(pos, stop)
         verb = grammar().verb.match(self.folded, head, stop)
         return bool(verb) and not self.folded[verb.end() : stop].strip(_ROLE_ONLY_TAIL)
 
@@ -441,7 +445,7 @@ class ProseReader:
     def _strongly_followed(self, pos: int, end: int) -> bool:
         """A modal, a role word (按职责分工负责 too) or a designation (为牵头单位) follows: an actor, even
         of a weak name."""
-        head = _lexicon().modals.match(self.folded, pos, end).end()  # 每年会同…: past a time too
+        head = self._past_modals(pos, end)  # 每年会同…: past a time too
         return (
             bool(_lexicon().strong_follower.match(self.folded, pos, end))
             or bool(_lexicon().strong_follower.match(self.folded, head, end))
@@ -607,7 +611,7 @@ class ProseReader:
             return None  # 发展改革委提出：…: a report of what the unit said
         if lex.report.match(self.folded, pos, limit):
             return None  # X、Y联合印发《…》: a document published, not a task given
-        head = lex.modals.match(self.folded, pos, limit).end()
+        head = self._past_modals(pos, limit)
         with_word = lex.with_word.match(self.folded, head, limit)
         if with_word and not self._names_partner(with_word.end(), limit):
             return "responsible"  # X、Y联合组织…: jointly, no partner named, so no lead distinguished
@@ -636,7 +640,7 @@ class ProseReader:
     def _partners(self, pos: int, limit: int) -> list[str]:
         """会同Y / 联合Y right after the subject (modals between allowed): Y cooperates."""
         lex = _lexicon()
-        head = lex.modals.match(self.folded, pos, limit).end()
+        head = self._past_modals(pos, limit)
         found = lex.with_word.match(self.folded, head, limit)
         if not found:
             return self._framed_partners(head, limit)
