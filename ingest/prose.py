@@ -92,6 +92,7 @@ class _Lexicon:
     places: re.Pattern[str]  # 济南和青岛两市: places counted as governments
     duty: re.Pattern[str]  # modals and a body's duty (负责, 统筹): a task with no subject of its own
     duty_verb: re.Pattern[str]
+    part: re.Pattern[str]  # 按职责做好相关工作: a share in the sentence's task, no task of its own
     connective: re.Pattern[str]  # 依照, 对, 在 …: opens an adverbial between a subject and its verb
     adverbial_opener: re.Pattern[str]  # 根据, 按照 …: a sentence opening with the grounds of a task
     reply: re.Pattern[str]  # 建议的答复, 提案的复函, 办理情况: the document answers a proposal
@@ -136,6 +137,7 @@ def _lexicon() -> _Lexicon:
         ),
         duty=re.compile(f"(?:{_alternation(p['modals'])})*(?:{_alternation(p['body_duties'])})"),
         duty_verb=re.compile(_alternation(p["duty_verbs"])),
+        part=re.compile(f"(?:{_alternation(g.modifiers)})*(?:{p['part_phrase']})"),
         connective=re.compile(_alternation(p["connectives"])),
         adverbial_opener=re.compile(_alternation(p["adverbial_openers"])),
         reply=re.compile(p["reply_pattern"]),
@@ -287,6 +289,14 @@ class ProseReader:
         """Where the verb starts after the modals and times that follow a subject (要, 每年, 于2025年底前)."""
         return _lexicon().modals.match(self.folded, pos, stop).end()
 
+    def _cooperate_word(self, pos: int, stop: int) -> re.Match[str] | None:
+        """A cooperate word after the subject's modals (要积极配合), or one that opens with a modal of its
+        own (予以支持, which the modals would split)."""
+        cooperate = _lexicon().cooperate_word
+        return cooperate.match(self.folded, pos, stop) or cooperate.match(
+            self.folded, self._past_modals(pos, stop), stop
+        )
+
     def _skip_number(self, pos: int, end: int) -> int:
         """Past white space and an item number (3．, （二）) that opens the sub-clause."""
         while pos < end and self.text[pos].isspace():
@@ -372,8 +382,7 @@ class ProseReader:
     def _cooperated_with(self, pos: int, stop: int) -> list[str]:
         """X配合Y推进…: the units (or the place, as its government) Y that X cooperates with lead."""
         lex = _lexicon()
-        head = self._past_modals(pos, stop)
-        word = lex.cooperate_word.match(self.folded, head, stop)
+        word = self._cooperate_word(pos, stop)
         if not word:
             return []
         found = self.read_units(word.end(), stop)
@@ -404,8 +413,7 @@ class ProseReader:
         found = self.read_units(pos + 1, stop)
         if not found:
             return []
-        head = self._past_modals(found[1], stop)
-        return found[0] if _lexicon().cooperate_word.match(self.folded, head, stop) else []
+        return found[0] if self._cooperate_word(found[1], stop) else []
 
     def _cooperating_after_lead(self, pos: int, stop: int) -> list[str]:
         """由X牵头、Y参加的…: the units Y after the subject's lead word at ``pos``."""
@@ -414,10 +422,11 @@ class ProseReader:
         return self._cooperating_after(lead.end(), stop) if lead else []
 
     def _role_only(self, pos: int, stop: int) -> bool:
-        """Nothing but a role word (with its modifiers) follows the subject to the sub-clause's end
-        (…，Y按照职责分工抓好落实): a part in the sentence's task, not a task of its own."""
+        """Nothing but a role word (with its modifiers) or a share of the task (按职责做好相关工作)
+        follows the subject to the sub-clause's end (…，Y按照职责分工抓好落实): a part in the
+        sentence's task, not a task of its own."""
         head = self._past_modals(pos, stop)
-        verb = grammar().verb.match(self.folded, head, stop)
+        verb = grammar().verb.match(self.folded, head, stop) or _lexicon().part.match(self.folded, head, stop)
         return bool(verb) and not self.folded[verb.end() : stop].strip(_ROLE_ONLY_TAIL)
 
     # -- subjects -------------------------------------------------------------------------------
@@ -443,13 +452,14 @@ class ProseReader:
         return [without_definition(n) for n in names], after
 
     def _strongly_followed(self, pos: int, end: int) -> bool:
-        """A modal, a role word (按职责分工负责 too) or a designation (为牵头单位) follows: an actor, even
-        of a weak name."""
+        """A modal, a role word (按职责分工负责 too), a share of the task (按职责做好相关工作) or a
+        designation (为牵头单位) follows: an actor, even of a weak name."""
         head = self._past_modals(pos, end)  # 每年会同…: past a time too
         return (
             bool(_lexicon().strong_follower.match(self.folded, pos, end))
             or bool(_lexicon().strong_follower.match(self.folded, head, end))
             or bool(grammar().verb.match(self.folded, pos, end))
+            or bool(_lexicon().part.match(self.folded, head, end))
             or designation_role(self.folded[pos:end]) is not None
         )
 
@@ -621,7 +631,7 @@ class ProseReader:
             return "lead"
         if self._framed_partners(head, limit):
             return "lead"
-        if lex.cooperate_word.match(self.folded, head, limit):
+        if self._cooperate_word(pos, limit):
             return "cooperate"
         return "responsible"
 

@@ -124,6 +124,23 @@ def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[
             [(("省商务厅",), ("济南海关",), (), ())],
         ),
         ("由省商务厅负责，济南海关予以配合。", [((), ("济南海关",), ("省商务厅",), ())]),
+        # the cooperating part named as a noun after a light verb, or after an auxiliary of its own
+        (
+            "省商务厅负责组织实施，济南海关做好配合。",
+            [((), ("济南海关",), ("省商务厅",), ())],
+        ),
+        ("省商务厅负责推进招商，省财政厅予以支持。", [((), ("省财政厅",), ("省商务厅",), ())]),
+        # 职能 for 职责 before a role word; a lead named by the role it plays (发挥牵头抓总作用)
+        ("省商务厅、省财政厅按职能负责。", [((), (), ("省商务厅", "省财政厅"), ())]),
+        (
+            "省商务厅要发挥牵头抓总作用，济南海关要积极配合。",
+            [(("省商务厅",), ("济南海关",), (), ())],
+        ),
+        # a share of the task (按职责做好相关工作) under a named lead cooperates, of a weak ending too
+        (
+            "省商务厅牵头，省大数据中心按职责做好相关工作。",
+            [(("省商务厅",), ("省大数据中心",), (), ())],
+        ),
         # units that cooperate inside the phrase of an inner lead
         (
             "建立由省发展改革委牵头、省财政厅参加的联席会议制度。",

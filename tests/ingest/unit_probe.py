@@ -241,6 +241,14 @@ FORMS = {  # name: (sentence with {a} and {b}, their roles)
     "coordinate_modal": ("{a}、{b}等部门要加强协调配合。", RESPONSIBLE),
     "long_subject_modal": ("{a}和{b}要切实加强组织领导。", RESPONSIBLE),
     "new_sentence_lead": ("推进重点项目。由{a}牵头。{b}配合。", ("lead", "cooperate")),
+    "light_verb_part": ("{a}负责组织实施，{b}做好配合。", ("responsible", "cooperate")),
+    "auxiliary_support": ("{a}负责推进重点项目，{b}予以支持。", ("responsible", "cooperate")),
+    "by_function": ("推进重点项目。（{a}、{b}按职能负责）", RESPONSIBLE),
+    "lead_role_played": ("{a}要发挥牵头抓总作用，{b}要积极配合。", LEAD_COOPERATE),
+    "share_of_task": ("{a}牵头，{b}按职责做好相关工作。", LEAD_COOPERATE),
+    "lead_end": ("推进重点项目，{a}牵头，{b}配合。", LEAD_COOPERATE),
+    "bracket_lead_generic": ("推进重点项目。（{a}牵头，{b}、各区县政府配合）", LEAD_COOPERATE),
+    "leader_label": ("推进重点项目。（责任领导：张三；责任单位：{a}、{b}）", RESPONSIBLE),
 }
 PARTNER_STEP = 7  # unit i is paired with unit i + 7, so every unit meets partners of other shapes
 
