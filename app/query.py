@@ -102,6 +102,7 @@ class Grammar:
     agent: re.Pattern[str]  # "由哪些部门牵头", "谁负责", "的牵头部门是谁"
     task: re.Pattern[str]  # "哪些任务", "什么", and "牵头的工作" (a role, then what it holds)
     task_noun: re.Pattern[str]  # "哪些任务" alone: the question asks for work, whatever else it says
+    own_work: re.Pattern[str]  # "的任务" right after a name, to the end: 省商务厅的任务, 省商务厅分工
     target_cues: tuple[str, ...]
     dated_cues: tuple[str, ...]  # target cues only beside a year (2024年底前完成)
     year: re.Pattern[str]
@@ -151,6 +152,10 @@ def compile_grammar(data: Mapping) -> Grammar:
             f"|(?:{role_words})(?:{_alt(agent['nouns'])})?的(?:{_alt(task['nouns'])})"
         ),
         task_noun=re.compile(task_noun),
+        own_work=re.compile(
+            f"(?:{_alt(task['alone_before'])})?(?:{role_words})?"
+            f"(?:{_alt(task['alone'])})(?:{_alt(task['alone_tails'])})?[?？。!！\\s]*$"
+        ),
         target_cues=tuple(sorted(data["target"]["cues"], key=len, reverse=True)),
         dated_cues=tuple(data["target"]["dated_cues"]),
         year=re.compile(data["target"]["year_pattern"]),
@@ -161,6 +166,7 @@ def compile_grammar(data: Mapping) -> Grammar:
         listing=tuple(data["listing"]["words"]),
         joiners_or=tuple(data["combine"]["or"]),
         issuer_of=re.compile(
+            f"(?!{_alt(data['scope']['subject_words'])})"
             f"[^，。；？！,;?!]{{0,{ISSUER_TITLE_CHARS}}}(?:{_alt(data['scope']['document_types'])})"
         ),
         every_document=tuple(sorted(data["scope"]["every_document"], key=len, reverse=True)),
@@ -346,7 +352,8 @@ def _intent(folded: str, depts: tuple[DeptMention, ...], g: Grammar) -> tuple[st
         if any(v in agent.group() for v in g.cooperate_verbs):
             return "cooperate", ("cooperate",)
         return "lead", ("lead", "responsible")
-    if depts and g.task.search(folded):  # 省商务厅牵头哪些任务 / 省科技厅作为牵头部门承担哪些工作
+    if depts and (g.task.search(folded) or g.own_work.match(folded, depts[-1].end)):
+        # 省商务厅牵头哪些任务 / 省科技厅作为牵头部门承担哪些工作 / 省商务厅的任务
         # Names are cut out first: 省市场监管局 contains 管, which is not a verb there.
         return "dept", _roles_in(_without_mentions(folded, depts), g) or ROLES
     if any(cue in folded for cue in g.target_cues):

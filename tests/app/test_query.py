@@ -62,6 +62,13 @@ def test_intent_and_content(lexicon: Lexicon, question: str, intent: str, conten
         ("省发展和改革委员会有哪些任务", "省发展改革委", ("lead", "cooperate", "responsible")),
         ("哪些工作由省商务厅牵头？", "省商务厅", ("lead",)),
         ("省市场监管局有哪些任务", "省市场监管局", ("lead", "cooperate", "responsible")),
+        # a unit and its work, no question word; a role word between them
+        ("省商务厅的任务", "省商务厅", ("lead", "cooperate", "responsible")),
+        ("省商务厅分工", "省商务厅", ("lead", "cooperate", "responsible")),
+        ("跟省商务厅有关的任务", "省商务厅", ("lead", "cooperate", "responsible")),
+        ("省商务厅的配合任务", "省商务厅", ("cooperate",)),
+        # 在 after the unit: the document that follows is where to look, the unit is no issuer
+        ("省商务厅在方案中承担什么职责？", "省商务厅", ("lead", "responsible")),
     ],
 )
 def test_department_as_subject(lexicon: Lexicon, question: str, canonical: str, roles: tuple) -> None:
@@ -147,6 +154,11 @@ def test_strip_scaffolding_keeps_content_words() -> None:
         ("配合冷链物流建设的单位有哪些？", "cooperate", ("cooperate",)),
         ("负责冷链物流建设的部门是哪个？", "lead", ("lead", "responsible")),
         ("冷链物流建设哪些单位要协助？", "cooperate", ("cooperate",)),
+        # an office as the unit noun; 归口 names who answers for a task; tails of a role noun
+        ("冷链物流建设由哪个处室负责？", "lead", ("lead", "responsible")),
+        ("冷链物流建设的归口管理部门是？", "lead", ("lead", "responsible")),
+        ("冷链物流建设的参与单位都有哪些？", "cooperate", ("cooperate",)),
+        ("冷链物流建设的配合部门包括哪些？", "cooperate", ("cooperate",)),
     ],
 )
 def test_role_words_and_role_nouns(lexicon: Lexicon, question: str, intent: str, roles: tuple) -> None:
@@ -241,6 +253,8 @@ def test_these_documents_name_no_document_by_its_title(lexicon: Lexicon) -> None
         ("到2025年底前有哪些指标？", 2025, "", True),
         # with a year, 完成 asks for the year's dated work: the list, whatever noun names it
         ("哪些任务要在2024年底前完成？", 2024, "", True),
+        ("2024年要实现什么？", 2024, "", False),
+        ("有哪些到2025年的量化目标？", 2025, "", True),
     ],
 )
 def test_target_questions(lexicon: Lexicon, question: str, year: int, topic: str, listing: bool) -> None:
