@@ -52,6 +52,7 @@ from ingest.units import (
     looks_like_unit,
     self_references,
     split_units,
+    stands_for,
 )
 
 # An attribution is a short bracket; a longer one is an unbalanced bracket swallowing text.
@@ -175,11 +176,13 @@ class Tagger:
     carried: frozenset[str] = frozenset()  # units the document names in its carriers (see carrier_names)
 
     @classmethod
-    def for_document(cls, text: str, issuer: str = "", *, numbered: bool = True) -> Tagger:
-        """The tagger of one document; ``issuer`` is what its 我部 / 我委 stand for; a text with no
-        numbered clauses (``numbered`` false) that opens as a news report has no prose duties."""
-        defined = {**dict.fromkeys(self_references(), issuer), **defined_names(text)}
-        own = {short: issuer for short in agent_self_references() if issuer.endswith(short)}
+    def for_document(cls, text: str, writer: str = "", *, numbered: bool = True) -> Tagger:
+        """The tagger of one document; ``writer`` (its issuer, or the author of the text it forwards)
+        is whom its 我部 / 我委 name; a text with no numbered clauses (``numbered`` false) that opens
+        as a news report has no prose duties."""
+        selves = {short: stands_for(writer, short) or writer for short in self_references()} if writer else {}
+        defined = {**selves, **defined_names(text)}
+        own = {short: unit for short in agent_self_references() if (unit := stands_for(writer, short))}
         reads = numbered or not reports_news(text)
         tagger = cls(text, defined, reads_duties=reads, commitments_only=is_reply(text), own_names=own)
         return replace(tagger, carried=tagger.carrier_names())

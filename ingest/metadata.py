@@ -37,6 +37,8 @@ class MetaRules:
     recipients_search_lines: int
     recipients_words: tuple[str, ...]
     public_status: re.Pattern[str]
+    seal: re.Pattern[str]
+    forwarded_author: re.Pattern[str]
 
 
 @cache
@@ -53,6 +55,8 @@ def meta_rules() -> MetaRules:
         recipients_search_lines=text["recipients_search_lines"],
         recipients_words=tuple(text["recipients_words"]),
         public_status=re.compile(text["public_status"]),
+        seal=re.compile(text["seal"]),
+        forwarded_author=re.compile(text["forwarded_author"]),
     )
 
 
@@ -136,6 +140,14 @@ def find_issuer(front: Sequence[str], lines: Sequence[str], title: str) -> str:
     return title.split("关于", 1)[0] if "关于" in title[1:] else ""
 
 
+def self_writer(meta: DocumentMeta) -> str:
+    """Who writes the text a 我局 / 本部 of the document speaks for: the author of a forwarded text
+    (…转发国家地震局关于…的通知), else the issuer."""
+    notice = meta.extra.get("notice_title") or meta.title
+    forwarded = meta_rules().forwarded_author.search(notice)
+    return forwarded.group("author") if forwarded else meta.issuer
+
+
 def find_doc_number(texts: Sequence[str]) -> str:
     for text in texts:
         match = meta_rules().doc_number.search(text)
@@ -183,6 +195,9 @@ def _signature(lines: Sequence[str]) -> str:
     for i, line in enumerate(lines):
         if _DATE_LINE.match(line) and i > 0:
             above = lines[i - 1]
+            seal = meta_rules().seal.match(above)
+            if seal:
+                return seal.group("organ")
             if not _SENTENCE_PUNCT.search(above) and len(above) <= layout_rules().front_max_chars:
                 return above
             return ""

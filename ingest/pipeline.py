@@ -13,7 +13,7 @@ from pathlib import Path
 from ingest.attribution import Tagger, as_printed
 from ingest.clean import clean_document
 from ingest.errors import NoClauses
-from ingest.metadata import extract_meta
+from ingest.metadata import extract_meta, self_writer
 from ingest.model import Clause, CleanDocument, ParsedDocument, RawDocument
 from ingest.read_options import DEFAULT_READ_OPTIONS, ReadOptions
 from ingest.readers import load_bytes, read_bytes
@@ -79,7 +79,7 @@ def parse_raw(raw: RawDocument, content_hash: str) -> ParsedDocument:
     convention_at = first_listed_lead_at(read)
     meta = extract_meta(raw, clean)
     numbered = any(c.path for c in tree.clauses)
-    tagger = Tagger.for_document(read, meta.issuer, numbered=numbered)
+    tagger = Tagger.for_document(read, self_writer(meta), numbered=numbered)
     return ParsedDocument(
         doc_id=doc_id_for(raw.source),
         source=raw.source,

@@ -26,6 +26,9 @@ _ETC = "等"
 MIN_NAME_CHARS = 3
 # The longest unit name considered when reading a list (国家金融监督管理总局山东监管局 is 15).
 MAX_NAME_CHARS = 32
+# An inner office a self-reference looks through (国家粮食局 + 办公室) has a name of this many characters
+# at least: 国务院办 + 公厅 is no bureau and its office.
+MIN_INNER_OFFICE_CHARS = 3
 # Lists of government levels that read as one collective name: 各区、市政府, 有关县（市、区）政府.
 _LEVEL = r"[省市县区镇乡](?:[（(][^）)]*[）)])?"
 _LEVEL_LIST = re.compile(rf"(?:各|有关|相关)?(?:{_LEVEL}、)+{_LEVEL}(?:人民)?政府")
@@ -241,6 +244,20 @@ def self_references() -> frozenset[str]:
 def agent_self_references() -> tuple[str, ...]:
     """部, 委 …: what a document calls its issuer right after 由 (由部另行制定)."""
     return shapes().agent_self_references
+
+
+def stands_for(writer: str, short: str) -> str:
+    """The unit a self-reference (我局, 本部; 部 after 由) names in a text ``writer`` wrote: the organ
+    whose name ends in its last character (国家地震局 for 我局), or holds it right before an inner
+    office (国家粮食局办公室 writes for 国家粮食局, 教育部办公厅 for 教育部); "" when none does."""
+    char = short[-1:]
+    for organ in (o.strip() for o in writer.split("、")):
+        if char and organ.endswith(char):
+            return organ
+        for i in range(1, len(organ) - MIN_INNER_OFFICE_CHARS):
+            if organ[i] == char and is_inner_office(organ[i + 1 :]):
+                return organ[: i + 1]
+    return ""
 
 
 def without_definition(name: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 from render import GOV_HTML
 
 from ingest.clean import clean_document
-from ingest.metadata import extract_meta
+from ingest.metadata import extract_meta, self_writer
 from ingest.model import DocumentMeta, Page, RawDocument
 from ingest.readers import read_bytes, read_file
 
@@ -129,3 +129,15 @@ def test_a_cover_letter_without_a_title_line_is_titled_by_what_it_publishes():
     # a letter that opens with a sentence but publishes nothing by name has no title (not its signature)
     meta = meta_of_text("\n".join(["各省教育厅：", "现就有关事项通知如下。", "测试部办公厅", "2022年7月5日"]))
     assert meta.title == ""
+
+
+def test_a_seal_note_under_the_text_names_the_issuer():
+    text = "\n".join(["关于加快测试平台建设的通知", "一、总体要求。", "（测试局办公室代章）", "2018年5月4日"])
+    assert meta_of_text(text).issuer == "测试局办公室"
+
+
+def test_a_forwarded_text_is_written_by_its_author_not_by_the_notice_issuer():
+    title = "国务院办公厅转发国家地震局关于加强防震减灾工作意见的通知"
+    assert self_writer(DocumentMeta(title=title, issuer="国务院办公厅")) == "国家地震局"
+    own = DocumentMeta(title="关于加快测试平台建设的通知", issuer="测试局办公室")
+    assert self_writer(own) == "测试局办公室"

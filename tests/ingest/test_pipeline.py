@@ -127,3 +127,16 @@ def test_a_document_printed_in_traditional_characters_keeps_its_names_as_printed
     assert [d.canonical for d in first.departments("cooperate")] == ["省商务厅"]
     assert article.path == "第一條"
     assert [d.printed for d in article.departments("responsible")] == ["省科技廳"]
+
+
+def test_a_self_reference_names_the_unit_that_wrote_the_text() -> None:
+    """我局 in a text an office signs (under a seal note) is its bureau; in a forwarded report, the
+    report's author, not the organ that forwards it."""
+    signed_lines = ["关于加快粮库建设的通知", "一、加强调度。", "我局将建立通报制度。"]
+    signed = "\n".join([*signed_lines, "（国家粮食局办公室代章）", "2018年5月4日"])
+    forwarded_title = "国务院办公厅转发国家地震局关于加强防震减灾工作意见的通知"
+    forwarded = "\n".join([forwarded_title, "一、加强宣传。", "我局将提供大纲。"])
+    for text, unit in ((signed, "国家粮食局"), (forwarded, "国家地震局")):
+        (clause,) = [c for c in parse_bytes(text.encode(), "t.txt").clauses if c.attributions]
+        (department,) = clause.attributions[0].responsible
+        assert (department.printed, department.canonical, department.known) == ("我局", unit, True)

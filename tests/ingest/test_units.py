@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from ingest.departments import canonical, is_known
-from ingest.units import defined_names, is_clearly_named, is_generic, looks_like_unit, split_units
+from ingest.units import (
+    defined_names,
+    is_clearly_named,
+    is_generic,
+    looks_like_unit,
+    split_units,
+    stands_for,
+)
 
 
 @pytest.mark.parametrize(
@@ -123,3 +130,19 @@ def test_names_the_document_defines() -> None:
     assert defined["联席会议"] == "济南市智能网联汽车道路测试与示范应用联席会议"
     assert defined["联席会议办公室"] == "济南市智能网联汽车道路测试与示范应用联席会议办公室"
     assert "专业机构" not in defined  # a collective name, not a unit
+
+
+@pytest.mark.parametrize(
+    ("writer", "short", "unit"),
+    [
+        ("国家地震局", "我局", "国家地震局"),
+        ("国家粮食局办公室", "我局", "国家粮食局"),  # the office writes for its bureau
+        ("教育部办公厅", "我部", "教育部"),
+        ("交通运输部", "部", "交通运输部"),
+        ("国家发展改革委、国家能源局", "我局", "国家能源局"),  # the organ of a joint text it fits
+        ("国务院办公厅", "我办", ""),  # 办 opens 办公厅: no unit ends in it
+        ("国务院办公厅", "我局", ""),
+    ],
+)
+def test_what_a_self_reference_stands_for(writer: str, short: str, unit: str) -> None:
+    assert stands_for(writer, short) == unit
