@@ -44,8 +44,12 @@ def test_stopwords_are_data_and_dropped(tmp_path: Path) -> None:
 
 
 def test_private_tokenizer_does_not_touch_global_jieba(tmp_path: Path) -> None:
-    ClauseTokenizer(["万企转型"], cache_dir=tmp_path)
-    assert "万企转型" not in jieba.lcut("推进万企转型")
+    # Compared before and after, with a word no test adds: Milvus Lite's analyzer adds the store's
+    # words to the global jieba, so a word of the corpus may be there already in a shared process.
+    before = jieba.lcut("推进蔺苕粟禾工程")
+    assert "蔺苕粟禾" not in before
+    ClauseTokenizer(["蔺苕粟禾"], cache_dir=tmp_path)
+    assert jieba.lcut("推进蔺苕粟禾工程") == before
 
 
 def test_user_words_from_store(tmp_path: Path) -> None:
