@@ -375,9 +375,16 @@ class ProseReader:
             if self.text[begin - 1] in _LIST_JOINERS:
                 continue  # 按照党中央、国务院统一部署: a name inside the adverbial's own list
             found = self._subject(begin, stop)
+            if found and self._name_goes_on_before(begin, found[1], stop):
+                continue  # 按照科技部等六部门…: 技部 is the end of a name, not a name
             if found and lex.strong_follower.match(self.folded, found[1], stop):
                 return found
         return None
+
+    def _name_goes_on_before(self, begin: int, end: int, stop: int) -> bool:
+        """A subject read from one character earlier ends where the one at ``begin`` does."""
+        earlier = self._subject(begin - 1, stop)
+        return bool(earlier) and earlier[1] == end
 
     def _cooperated_with(self, pos: int, stop: int) -> list[str]:
         """X配合Y推进…: the units (or the place, as its government) Y that X cooperates with lead."""

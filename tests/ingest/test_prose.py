@@ -198,6 +198,8 @@ def test_assignments(text: str, expected: list) -> None:
         "曾在国务院专利行政部门或者地方人民政府管理专利工作的部门任职的专利代理师，不得代理。",
         "工程建设应严格遵守相关国家标准、行业标准和部组织制定的标准规范。",  # 行业标准和部 is no unit
         "财政部是重要部门。",  # 是 without a role
+        # a name right after an opening adverbial is its source; its last characters are no subject
+        "按照科技部等六部门联合印发的《意见》要求，组织开展工作。",
         "由部分地区先行试点，由部门负责。",  # 部 opens 部分 and 部门: no self-reference
         "按照党中央、国务院统一部署，做好工作。",  # names inside an adverbial are its object
         "根据国家发展改革委要求，做好申报。",
