@@ -71,7 +71,7 @@ def extract_meta(raw: RawDocument, clean: CleanDocument) -> DocumentMeta:
     head = lines[: meta_rules().title_search_lines]
     return DocumentMeta(
         title=title,
-        issuer=field(raw, "issuer") or find_issuer(clean.front_matter, lines, notice),
+        issuer=field(raw, "issuer") or find_issuer(clean.front_matter, lines, notice or title),
         doc_number=field(raw, "doc_number") or find_doc_number([*clean.front_matter, *head]),
         date=parse_chinese_date(field(raw, "date")) or find_date(lines) or extra.get("printed_date", ""),
         recipients=find_recipients(lines, lines.index(printed_title) if printed_title else -1),

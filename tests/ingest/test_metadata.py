@@ -141,3 +141,13 @@ def test_a_forwarded_text_is_written_by_its_author_not_by_the_notice_issuer():
     assert self_writer(DocumentMeta(title=title, issuer="国务院办公厅")) == "国家地震局"
     own = DocumentMeta(title="关于加快测试平台建设的通知", issuer="测试局办公室")
     assert self_writer(own) == "测试局办公室"
+
+
+def test_a_title_from_the_file_name_names_the_issuer_when_the_text_prints_none():
+    raw = RawDocument(
+        source="测试部办公厅关于开展试点的通知.txt",
+        format="txt",
+        pages=(Page(None, "各省测试厅：\n现就开展试点工作通知如下。\n一、我部将组织评估。\n"),),
+    )
+    meta = extract_meta(raw, clean_document(raw))
+    assert (meta.title, meta.issuer) == ("测试部办公厅关于开展试点的通知", "测试部办公厅")
