@@ -81,6 +81,7 @@ class _Lexicon:
     cooperate_word: re.Pattern[str]
     agent: re.Pattern[str]  # 由 (after an optional adverb)
     request: re.Pattern[str]
+    under_lead: re.Pattern[str]  # 在X的牵头下: X leads
     opener: re.Pattern[str]
     time_opener: re.Pattern[str]
     frame_opener: re.Pattern[str]
@@ -124,6 +125,7 @@ def _lexicon() -> _Lexicon:
         cooperate_word=re.compile(_alternation(verbs["cooperate"])),
         agent=re.compile(f"(?:{_alternation(p['agent_adverbs'])})?(?:{_alternation(p['agent'])})"),
         request=re.compile(_alternation(p["request"])),
+        under_lead=re.compile(p["under_lead"]),
         opener=re.compile(f"(?:{_alternation(p['openers'])})[，,]|{p['enumeration_opener']}"),
         time_opener=re.compile(p["time_opener"]),
         frame_opener=re.compile(_alternation(p["with_frames"])),
@@ -312,6 +314,9 @@ class ProseReader:
         if request:
             found = self._subject(request.end(), stop, agent=True)  # 请X…: X is addressed, an actor
             return _Reading("responsible", found[0]) if found else _Reading()
+        under = self._under_lead(pos, stop)
+        if under:
+            return _Reading("lead", under)
         opening = self._subject(pos, stop)
         found = opening or self._agent(pos, stop) or self._subject_after_adverbial(pos, stop)
         if found:
@@ -332,6 +337,14 @@ class ProseReader:
             return _Reading(partners=[collective])
         lead, cooperate = self._lead_inside(pos, stop)  # 建立由X牵头、Y参加的…机制
         return _Reading(inside_lead=lead, inside_cooperate=cooperate)
+
+    def _under_lead(self, pos: int, stop: int) -> list[str]:
+        """在X的牵头下 opening the sub-clause: the units X, when they are all clearly named."""
+        frame = _lexicon().under_lead.match(self.folded, pos, stop)
+        if not frame:
+            return []
+        names = split_units(self.text[frame.start("names") : frame.end("names")])
+        return names if names and self._all_clear(names) else []
 
     def _collective_part(self, pos: int, stop: int) -> str | None:
         """有关部门配合 / 各市政府按职责分工负责 after a named subject in the sentence: a collective phrase

@@ -62,8 +62,10 @@ def grammar() -> Grammar:
         verb_role=verb_role,
         modifiers=tuple(verbs["modifiers"]),
         # 牵头单位：X, and 责任单位为X / 牵头部门是X (the label, then a copula, then the names)
+        # …and 牵头：X (a stem alone, before a colon)
         label=re.compile(
-            f"(?:【)?(?P<stem>{stems}){qualifier}(?:{nouns})(?:[:：]|】|{_alternation(labels['copulas'])})"
+            f"(?:【)?(?:(?P<stem>{stems}){qualifier}(?:{nouns})(?:[:：]|】|{_alternation(labels['copulas'])})"
+            f"|(?P<alone>{_alternation(labels['alone'])})(?:[:：]|】))"
         ),
         label_role=label_role,
         # 为牵头单位 / 是…的主管单位: a label without its colon, after a copula and an optional "…的"
@@ -135,6 +137,11 @@ class Labelled:
     deadline: str  # the text after a deadline label, "" without one
 
 
+def label_role(label: re.Match[str]) -> str:
+    """The role of a match of ``grammar().label``: its stem's (牵头单位：, 牵头：)."""
+    return grammar().label_role[label.group("stem") or label.group("alone")]
+
+
 def labelled_runs(body: str) -> Labelled | None:
     """（牵头单位：X；责任单位：Y；完成时限：2024年） -> runs and deadline; None without a role label.
 
@@ -143,7 +150,7 @@ def labelled_runs(body: str) -> Labelled | None:
     g, folded = grammar(), fold_width(body)
     # A role or deadline label also matches as "other": at the same place, the more specific wins.
     marks = sorted(
-        [(m.start(), 0, m.end(), g.label_role[m.group("stem")]) for m in g.label.finditer(folded)]
+        [(m.start(), 0, m.end(), label_role(m)) for m in g.label.finditer(folded)]
         + [(m.start(), 1, m.end(), "deadline") for m in g.deadline.finditer(folded)]
         + [(m.start(), 2, m.end(), "other") for m in g.other_label.finditer(folded)],
     )

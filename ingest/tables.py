@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from ingest.datafiles import read_toml
 from ingest.numbering import fold_width
-from ingest.roles import ROLE_NAMES, grammar
+from ingest.roles import ROLE_NAMES, grammar, label_role
 from ingest.units import is_generic, looks_like_unit, normalise, split_units
 
 CELL_SEPARATOR = "\t"
@@ -72,7 +72,7 @@ def column_kind(header: str) -> str:
     if known:
         return known
     label = grammar().label.fullmatch(fold_width(key) + ":")
-    return grammar().label_role[label.group("stem")] if label else "other"
+    return label_role(label) if label else "other"
 
 
 def _is_header(kinds: list[str]) -> bool:

@@ -91,6 +91,9 @@ def r(lead=(), cooperate=(), responsible=(), generic=()) -> dict[str, list[str]]
             "省商务厅牵头，各省、自治区、直辖市人民政府配合",
             r(["省商务厅"], generic=["各省、自治区、直辖市人民政府"]),
         ),
+        # a role stem alone as a label (牵头：X): before, the names kept the label as their first words
+        ("牵头：济南海关；配合：团市委", r(["济南海关"], ["团市委"])),
+        ("责任：济南海关、团市委", r(responsible=["济南海关", "团市委"])),
         # the agent word opening a carrier is no name: its units count by position, as in any run
         ("由省商务厅牵头，规划处配合", r(["省商务厅"], ["规划处"])),
         # half-width punctuation of uncleaned PDF text, names broken by a line break
@@ -285,6 +288,7 @@ def test_unlabelled_deadline_closing_a_bracket(text: str, deadline: str) -> None
         "１．推进试点。\n★牵头单位：济南海关\n★配合单位：团市委\n",  # a bullet before each label
         "１．推进试点。\n【牵头单位】济南海关\n【配合单位】团市委\n",  # the label in brackets, no colon
         "１．推进试点，牵头单位为济南海关，配合单位为团市委。\n",  # after the part of a sentence
+        "１．推进试点。\n牵头：济南海关\n配合：团市委\n",  # a role stem alone as the label
     ],
 )
 def test_label_line_forms(text: str) -> None:

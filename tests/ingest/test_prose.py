@@ -141,6 +141,8 @@ def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[
             "省商务厅牵头，省大数据中心按职责做好相关工作。",
             [(("省商务厅",), ("省大数据中心",), (), ())],
         ),
+        # a lead inside a frame that opens the sentence
+        ("在省商务厅的牵头下，济南海关配合推进招商。", [(("省商务厅",), ("济南海关",), (), ())]),
         # units that cooperate inside the phrase of an inner lead
         (
             "建立由省发展改革委牵头、省财政厅参加的联席会议制度。",

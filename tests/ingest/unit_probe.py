@@ -249,6 +249,10 @@ FORMS = {  # name: (sentence with {a} and {b}, their roles)
     "lead_end": ("推进重点项目，{a}牵头，{b}配合。", LEAD_COOPERATE),
     "bracket_lead_generic": ("推进重点项目。（{a}牵头，{b}、各区县政府配合）", LEAD_COOPERATE),
     "leader_label": ("推进重点项目。（责任领导：张三；责任单位：{a}、{b}）", RESPONSIBLE),
+    "stem_labels": ("推进重点项目。（牵头：{a}；配合：{b}）", LEAD_COOPERATE),
+    "stem_label_lines": ("推进重点项目。\n牵头：{a}\n配合：{b}", LEAD_COOPERATE),
+    "under_lead": ("在{a}的牵头下，{b}配合推进重点项目。", LEAD_COOPERATE),
+    "by_two_lead": ("由{a}和{b}牵头推进重点项目。", ("lead", "lead")),
 }
 PARTNER_STEP = 7  # unit i is paired with unit i + 7, so every unit meets partners of other shapes
 
