@@ -17,8 +17,9 @@ from ingest.datafiles import read_lines, read_toml
 from ingest.roles import grammar
 from ingest.text import fold
 
-# Separators of a name list. 和/及/与 are handled apart because they also occur inside names.
-LIST_SEPARATORS = "、，,；;"
+# Separators of a name list: 、, commas, semicolons, and the slash of lists typed into table cells
+# (市发展改革委/市财政局). 和/及/与 are handled apart because they also occur inside names.
+LIST_SEPARATORS = "、，,；;/／"
 _CONJUNCTIONS = "和及与"
 # "X、Y等有关部门": 等 closes the named list; what follows it (有关部门, 相关单位 …) is generic.
 _ETC = "等"

@@ -314,6 +314,9 @@ def test_bare_trailing_list_of_units() -> None:
     assert find_attributions(gloss, 0, len(gloss)) == ()
     item = "一、稳就业类\n完善数据目录（信息中心、规划处）\n"  # a line that is a task, not a name
     assert [d.printed for d in find_attributions(item, 0, len(item))[0].responsible] == ["信息中心", "规划处"]
+    slashed = "３．完善数据目录。（信息中心/规划处）"  # names apart by a slash, as typed into a cell
+    (found,) = find_attributions(slashed, 0, len(slashed))
+    assert [d.printed for d in found.responsible] == ["信息中心", "规划处"]
 
 
 def test_each_sentence_keeps_its_own_attribution() -> None:

@@ -116,6 +116,8 @@ def test_split_lists_keep_names_whole() -> None:
         "相关部门及各地区",
     ]
     assert split_units("智慧林业建设领导小组及其办公室") == ["智慧林业建设领导小组及其办公室"]
+    # a slash separates the names of a list typed into a cell
+    assert split_units("市发展改革委/市财政局／济南海关") == ["市发展改革委", "市财政局", "济南海关"]
 
 
 def test_names_the_document_defines() -> None:

@@ -253,6 +253,7 @@ FORMS = {  # name: (sentence with {a} and {b}, their roles)
     "stem_label_lines": ("推进重点项目。\n牵头：{a}\n配合：{b}", LEAD_COOPERATE),
     "under_lead": ("在{a}的牵头下，{b}配合推进重点项目。", LEAD_COOPERATE),
     "by_two_lead": ("由{a}和{b}牵头推进重点项目。", ("lead", "lead")),
+    "slash_list": ("推进重点项目。（{a}/{b}）", RESPONSIBLE),
 }
 PARTNER_STEP = 7  # unit i is paired with unit i + 7, so every unit meets partners of other shapes
 
