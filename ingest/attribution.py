@@ -57,7 +57,8 @@ from ingest.units import (
 
 # An attribution is a short bracket; a longer one is an unbalanced bracket swallowing text.
 MAX_ATTRIBUTION_CHARS = 400
-_OPEN, _CLOSE = "（(【", "）)】"  # 【牵头单位：X】 is a bracket too
+# 【牵头单位：X】 and [牵头单位：X] are brackets too (the second in district task lists typed in Word).
+_OPEN, _CLOSE = "（(【[［", "）)】]］"
 _LINE = re.compile(r"[^\n]+")
 # A bare list of units is an attribution only where a trailing note stands: before these or at the end.
 _TRAILING = "。；;，,\n"

@@ -22,6 +22,7 @@ from ingest.units import (
     MAX_NAME_CHARS,
     agent_self_references,
     has_strong_ending,
+    is_area,
     is_body,
     is_clearly_named,
     is_generic,
@@ -81,7 +82,7 @@ class _Lexicon:
     cooperate_word: re.Pattern[str]
     agent: re.Pattern[str]  # 由 (after an optional adverb)
     request: re.Pattern[str]
-    under_lead: re.Pattern[str]  # 在X的牵头下: X leads
+    under_lead: tuple[re.Pattern[str], ...]  # 在X的牵头下 / 以X为主: X leads
     opener: re.Pattern[str]
     time_opener: re.Pattern[str]
     frame_opener: re.Pattern[str]
@@ -125,7 +126,7 @@ def _lexicon() -> _Lexicon:
         cooperate_word=re.compile(_alternation(verbs["cooperate"])),
         agent=re.compile(f"(?:{_alternation(p['agent_adverbs'])})?(?:{_alternation(p['agent'])})"),
         request=re.compile(_alternation(p["request"])),
-        under_lead=re.compile(p["under_lead"]),
+        under_lead=tuple(map(re.compile, p["under_lead"])),
         opener=re.compile(f"(?:{_alternation(p['openers'])})[，,]|{p['enumeration_opener']}"),
         time_opener=re.compile(p["time_opener"]),
         frame_opener=re.compile(_alternation(p["with_frames"])),
@@ -314,9 +315,9 @@ class ProseReader:
         if request:
             found = self._subject(request.end(), stop, agent=True)  # 请X…: X is addressed, an actor
             return _Reading("responsible", found[0]) if found else _Reading()
-        under = self._under_lead(pos, stop)
+        under, after = self._under_lead(pos, stop)
         if under:
-            return _Reading("lead", under)
+            return _Reading("lead", under, self._cooperating_after(after, stop))
         opening = self._subject(pos, stop)
         found = opening or self._agent(pos, stop) or self._subject_after_adverbial(pos, stop)
         if found:
@@ -338,13 +339,15 @@ class ProseReader:
         lead, cooperate = self._lead_inside(pos, stop)  # 建立由X牵头、Y参加的…机制
         return _Reading(inside_lead=lead, inside_cooperate=cooperate)
 
-    def _under_lead(self, pos: int, stop: int) -> list[str]:
-        """在X的牵头下 opening the sub-clause: the units X, when they are all clearly named."""
-        frame = _lexicon().under_lead.match(self.folded, pos, stop)
-        if not frame:
-            return []
-        names = split_units(self.text[frame.start("names") : frame.end("names")])
-        return names if names and self._all_clear(names) else []
+    def _under_lead(self, pos: int, stop: int) -> tuple[list[str], int]:
+        """在X的牵头下 / 以X为主 in the sub-clause: the units X, when they are all clearly named, and
+        the offset after the frame (where 、Y参与 may follow); ([], pos) without one."""
+        for pattern in _lexicon().under_lead:
+            for frame in pattern.finditer(self.folded, pos, stop):
+                names = split_units(self.text[frame.start("names") : frame.end("names")])
+                if names and self._all_clear(names):
+                    return names, frame.end()
+        return [], pos
 
     def _collective_part(self, pos: int, stop: int) -> str | None:
         """有关部门配合 / 各市政府按职责分工负责 after a named subject in the sentence: a collective phrase
@@ -493,7 +496,7 @@ class ProseReader:
 
     def _all_clear(self, names: list[str]) -> bool:
         named = [n for n in names if not is_generic(n) or normalise(n) in self.single_bodies]
-        return bool(named) and all(self._clear(n) or self._inside(n) for n in named)
+        return bool(named) and all((self._clear(n) or self._inside(n)) and not is_area(n) for n in named)
 
     def _clear(self, name: str) -> bool:
         return self._listed(name) or is_clearly_named(name) or self._ministry(name)

@@ -42,12 +42,15 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 @dataclass(frozen=True)
 class Shapes:
     strong: tuple[str, ...]  # longest first
-    weak: tuple[str, ...]
+    weak: tuple[str, ...]  # the area endings among them
+    areas: tuple[str, ...]
     category: tuple[str, ...]
     prefixes: tuple[str, ...]
     not_units: frozenset[str]
     despite_not_units: tuple[str, ...]  # 安全部: ends like 全部, names a unit
     not_name_starts: tuple[str, ...]
+    name_starts_despite: tuple[str, ...]  # 经开区: opens with 经 and is a name
+    not_in_names: tuple[str, ...]
     collective_starts: tuple[str, ...]
     level_enumeration: re.Pattern[str]
     min_specific: int
@@ -80,12 +83,15 @@ def shapes() -> Shapes:
         (contains.append if kind == "contains" else exact.add)(normalise(phrase))
     return Shapes(
         strong=_longest_first(data["strong_endings"]),
-        weak=_longest_first(data["weak_endings"]),
+        weak=_longest_first(data["weak_endings"] + data["area_endings"]),
+        areas=tuple(data["area_endings"]),
         category=_longest_first(data["category_endings"]),
         prefixes=_longest_first(data["prefixes"]),
         not_units=frozenset(data["not_units"]),
         despite_not_units=tuple(data["units_despite_not_units"]),
         not_name_starts=_longest_first(data["not_name_starts"]),
+        name_starts_despite=tuple(data["name_starts_despite"]),
+        not_in_names=tuple(data["not_in_names"]),
         collective_starts=_longest_first(data["collective_starts"]),
         level_enumeration=re.compile(data["level_enumeration"]),
         min_specific=int(data["min_specific_chars"]),
@@ -176,7 +182,9 @@ def looks_like_unit(name: str) -> bool:
         return True
     if not key or not _CJK.search(key) or key in s.not_units or is_generic(key):
         return False
-    if key.startswith(s.not_name_starts) or len(key) > MAX_NAME_CHARS or s.counted.search(key):
+    if len(key) > MAX_NAME_CHARS or s.counted.search(key) or any(w in key for w in s.not_in_names):
+        return False
+    if key.startswith(s.not_name_starts) and not key.startswith(s.name_starts_despite):
         return False
     found = _ending(key)
     if found is None:
@@ -210,6 +218,11 @@ def has_strong_ending(name: str) -> bool:
     """The name ends like a government or Party body (部, 局, 委员会 …), not like 中心 or 实验室."""
     found = _ending(core_name(name))
     return bool(found and found[1])
+
+
+def is_area(name: str) -> bool:
+    """立山经济开发区, 某街道: a unit named by its area, which no sentence gives a task to."""
+    return unit_ending(name) in shapes().areas
 
 
 def is_clearly_named(name: str) -> bool:
@@ -280,7 +293,7 @@ def defined_names(text: str) -> dict[str, str]:
         before = text[: match.start() - len(full)] if full else ""
         # 设区的市人民政府…主管部门（以下简称市级主管部门）: the short name is a class's
         full = next((s for s in shapes().collective_starts if before.endswith(s)), "") + full
-        if full or looks_like_unit(match["short"]):
+        if full or (looks_like_unit(match["short"]) and not is_area(match["short"])):
             found.setdefault(match["short"], full)
             if full:
                 found.setdefault(full, full)
@@ -352,10 +365,14 @@ def _split_top_level(text: str) -> list[str]:
 
 
 def _split_etc(name: str) -> list[str]:
-    """省教育厅等有关部门 -> 省教育厅, 有关部门; a trailing 等 is dropped."""
+    """省教育厅等有关部门 -> 省教育厅, 有关部门; a trailing 等 is dropped, and so is the bare class noun
+    that sums up the names before it (区财政局等部门 -> 区财政局; 等单位和各街道 -> 各街道)."""
     head, sep, tail = name.partition(_ETC)
     if not sep or not looks_like_unit(head):
         return [name]
+    summary = next((c for c in shapes().category if tail.startswith(c)), "")
+    if summary:
+        tail = tail[len(summary) :].lstrip("".join(_CONJUNCTIONS))
     return [head, tail] if tail else [head]
 
 

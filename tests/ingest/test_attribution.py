@@ -96,6 +96,28 @@ def r(lead=(), cooperate=(), responsible=(), generic=()) -> dict[str, list[str]]
         ("责任：济南海关、团市委", r(responsible=["济南海关", "团市委"])),
         # the agent word opening a carrier is no name: its units count by position, as in any run
         ("由省商务厅牵头，规划处配合", r(["省商务厅"], ["规划处"])),
+        # the labels of district task lists: 主要责任单位 leads beside 协同配合单位; 支持单位 cooperates
+        ("主要责任单位：区商务局；协同配合单位：区财政局", r(["区商务局"], ["区财政局"])),
+        (
+            "牵头责任单位：省商务厅。协同责任单位：合肥海关、人行合肥中心支行等。",
+            r(["省商务厅"], ["合肥海关", "人行合肥中心支行"]),
+        ),
+        ("牵头单位：济南海关；支持单位：团市委", r(["济南海关"], ["团市委"])),
+        ("共同牵头单位：济南海关、团市委", r(["济南海关", "团市委"])),
+        # a label for the division as a whole: the names keep their own role words
+        ("部门分工：省发展改革委牵头，各地、各部门配合。", r(["省发展改革委"], generic=["各地", "各部门"])),
+        ("责任分工：济南海关、团市委", r(responsible=["济南海关", "团市委"])),
+        # areas answer through their 管委会 and are listed without it
+        (
+            "牵头单位：区工信局；责任单位：立山经济开发区，各街道，税务局",
+            r(["区工信局"], ["立山经济开发区", "税务局"], generic=["各街道"]),
+        ),
+        ("区工信局牵头，高新区管委会、经开区管委会配合", r(["区工信局"], ["高新区管委会", "经开区管委会"])),
+        # 等部门 sums up the names before it: no collective phrase of its own
+        (
+            "区发改局牵头，区财政局、区交运局等部门，区国投公司配合",
+            r(["区发改局"], ["区财政局", "区交运局", "区国投公司"]),
+        ),
         # half-width punctuation of uncleaned PDF text, names broken by a line break
         (
             "省工业和\n信息化厅、省市场监管局牵头,省有\n关部门配合",
@@ -221,8 +243,10 @@ def test_label_run_after_the_sentence_on_its_line() -> None:
     assert [d.printed for d in found.cooperate] == ["省财政厅"]
 
 
-def test_square_brackets_carry_attributions() -> None:
-    text = "１．推进试点。【牵头单位：省发展改革委】"
+@pytest.mark.parametrize(
+    "text", ["１．推进试点。【牵头单位：省发展改革委】", "１．推进试点。[牵头单位：省发展改革委]"]
+)
+def test_square_brackets_carry_attributions(text: str) -> None:
     (found,) = find_attributions(text, 0, len(text))
     assert (found.raw, [d.printed for d in found.lead]) == ("牵头单位：省发展改革委", ["省发展改革委"])
 
@@ -289,6 +313,9 @@ def test_unlabelled_deadline_closing_a_bracket(text: str, deadline: str) -> None
         "１．推进试点。\n【牵头单位】济南海关\n【配合单位】团市委\n",  # the label in brackets, no colon
         "１．推进试点，牵头单位为济南海关，配合单位为团市委。\n",  # after the part of a sentence
         "１．推进试点。\n牵头：济南海关\n配合：团市委\n",  # a role stem alone as the label
+        # a person's line among the labels names no unit; the units' lines still make one carrier
+        "１．推进试点。\n分管领导：张三\n牵头单位：济南海关\n责任单位：团市委\n",
+        "１．推进试点。\n部门分工：济南海关牵头，团市委配合。\n",  # the division as a whole
     ],
 )
 def test_label_line_forms(text: str) -> None:

@@ -143,6 +143,9 @@ def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[
         ),
         # a lead inside a frame that opens the sentence
         ("在省商务厅的牵头下，济南海关配合推进招商。", [(("省商务厅",), ("济南海关",), (), ())]),
+        ("以省商务厅为主，济南海关配合，推进招商。", [(("省商务厅",), ("济南海关",), (), ())]),
+        # …inside the sub-clause, with the units that take part in the same phrase
+        ("建立以省商务厅为主、济南海关参与的工作机制。", [(("省商务厅",), ("济南海关",), (), ())]),
         # units that cooperate inside the phrase of an inner lead
         (
             "建立由省发展改革委牵头、省财政厅参加的联席会议制度。",
@@ -205,6 +208,10 @@ def test_assignments(text: str, expected: list) -> None:
         "由部分地区先行试点，由部门负责。",  # 部 opens 部分 and 部门: no self-reference
         "按照党中央、国务院统一部署，做好工作。",  # names inside an adverbial are its object
         "根据国家发展改革委要求，做好申报。",
+        "坚持以企业为主，政府引导。",  # a frame of a lead holding no named unit
+        # an area is where things happen, not a body given a task, when it is the subject
+        "山东省某某高新技术产业开发区大力推进创新驱动发展。",
+        "省级园区实行动态管理。",
     ],
 )
 def test_not_assignments(text: str) -> None:

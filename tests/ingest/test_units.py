@@ -46,6 +46,10 @@ from ingest.units import (
         "中国作协",
         "中央广播电视总台",
         "供销合作总社",
+        # areas, named without their 管委会 in district task lists, and 经开区 despite its opening 经
+        "立山经济开发区",
+        "某某街道",
+        "经开区管委会",
     ],
 )
 def test_units_of_every_shape(name: str) -> None:
@@ -68,6 +72,8 @@ def test_units_of_every_shape(name: str) -> None:
         "实验室",
         "全部",
         "总台",
+        "部门分工：省发展改革委",  # a label and a name
+        "试验区所属省政府",  # one body related to another
     ],
 )
 def test_words_that_end_like_units_are_not(word: str) -> None:
@@ -116,6 +122,9 @@ def test_split_lists_keep_names_whole() -> None:
         "相关部门及各地区",
     ]
     assert split_units("智慧林业建设领导小组及其办公室") == ["智慧林业建设领导小组及其办公室"]
+    # 等部门 sums up the names before it
+    assert split_units("区财政局、区交运局等部门，区国投公司") == ["区财政局", "区交运局", "区国投公司"]
+    assert split_units("区财政局等单位和各街道") == ["区财政局", "各街道"]
     # a slash separates the names of a list typed into a cell
     assert split_units("市发展改革委/市财政局／济南海关") == ["市发展改革委", "市财政局", "济南海关"]
 

@@ -254,6 +254,14 @@ FORMS = {  # name: (sentence with {a} and {b}, their roles)
     "under_lead": ("在{a}的牵头下，{b}配合推进重点项目。", LEAD_COOPERATE),
     "by_two_lead": ("由{a}和{b}牵头推进重点项目。", ("lead", "lead")),
     "slash_list": ("推进重点项目。（{a}/{b}）", RESPONSIBLE),
+    "square_bracket": ("推进重点项目。[牵头单位：{a}；责任单位：{b}]", LEAD_COOPERATE),
+    "main_responsible": ("推进重点项目。（主要责任单位：{a}；协同配合单位：{b}）", LEAD_COOPERATE),
+    "division_label": ("推进重点项目。\n部门分工：{a}牵头，{b}配合。", LEAD_COOPERATE),
+    "leader_line": ("推进重点项目。\n分管领导：张三\n牵头单位：{a}\n责任单位：{b}", LEAD_COOPERATE),
+    "primarily": ("以{a}为主，{b}配合，推进重点项目。", LEAD_COOPERATE),
+    "mechanism_primarily": ("建立以{a}为主、{b}参与的工作推进机制。", LEAD_COOPERATE),
+    "joint_lead_label": ("推进重点项目。（共同牵头单位：{a}、{b}）", ("lead", "lead")),
+    "support_label": ("推进重点项目。（牵头单位：{a}；支持单位：{b}）", LEAD_COOPERATE),
 }
 PARTNER_STEP = 7  # unit i is paired with unit i + 7, so every unit meets partners of other shapes
 
