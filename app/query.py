@@ -99,6 +99,7 @@ class Grammar:
 
     lead_verbs: tuple[str, ...]
     cooperate_verbs: tuple[str, ...]
+    cooperate_nouns: tuple[str, ...]  # 支持单位: a cooperating role named only as a unit noun
     agent: re.Pattern[str]  # "由哪些部门牵头", "谁负责", "的牵头部门是谁"
     task: re.Pattern[str]  # "哪些任务", "什么", and "牵头的工作" (a role, then what it holds)
     task_noun: re.Pattern[str]  # "哪些任务" alone: the question asks for work, whatever else it says
@@ -131,7 +132,8 @@ def compile_grammar(data: Mapping) -> Grammar:
     # "X的牵头部门是谁" / "X的牵头部门": a question about X; "省科技厅作为牵头部门承担哪些工作" is not.
     role_noun = (
         f"(?P<role_noun>(?:{_alt(agent['role_noun_before'])})?"
-        f"(?:{_alt(agent['role_noun_stems'])})(?:{_alt(agent['role_noun_nouns'])})"
+        f"(?:{_alt([*agent['role_noun_stems'], *roles['cooperate_noun_stems']])})"
+        f"(?:{_alt(agent['role_noun_nouns'])})"
         f"(?:(?:{_alt(agent['role_noun_tails'])})|是?(?=[?？。!！\\s]*$)))"
     )
     # 配合冷链物流建设的单位有哪些: the role verb first, the unit noun and its question word last
@@ -143,6 +145,9 @@ def compile_grammar(data: Mapping) -> Grammar:
     return Grammar(
         lead_verbs=tuple(roles["lead"]),
         cooperate_verbs=tuple(roles["cooperate"]),
+        cooperate_nouns=tuple(
+            f"{stem}{noun}" for stem in roles["cooperate_noun_stems"] for noun in agent["role_noun_nouns"]
+        ),
         agent=re.compile(f"{phrase}|{role_noun}|{role_first}"),
         # 哪些 asks for the unit's work when a task noun follows (a few words may qualify it: 哪些重点
         # 任务) or nothing does; 哪些方面的标准 asks about the content of a clause.
@@ -349,7 +354,7 @@ def _intent(folded: str, depts: tuple[DeptMention, ...], g: Grammar) -> tuple[st
     if agent and agent.group("role_noun") and depts and g.task_noun.search(folded):
         agent = None  # 济南海关在哪些任务中是配合单位: the unit's work, by the role it has there
     if agent:  # the question asks "which unit" — lead or cooperate, whatever else it mentions
-        if any(v in agent.group() for v in g.cooperate_verbs):
+        if any(v in agent.group() for v in (*g.cooperate_verbs, *g.cooperate_nouns)):
             return "cooperate", ("cooperate",)
         return "lead", ("lead", "responsible")
     if depts and (g.task.search(folded) or g.own_work.match(folded, depts[-1].end)):

@@ -67,6 +67,7 @@ def test_intent_and_content(lexicon: Lexicon, question: str, intent: str, conten
         ("省商务厅分工", "省商务厅", ("lead", "cooperate", "responsible")),
         ("跟省商务厅有关的任务", "省商务厅", ("lead", "cooperate", "responsible")),
         ("省商务厅的配合任务", "省商务厅", ("cooperate",)),
+        ("列出省商务厅的全部任务", "省商务厅", ("lead", "cooperate", "responsible")),
         # 在 after the unit: the document that follows is where to look, the unit is no issuer
         ("省商务厅在方案中承担什么职责？", "省商务厅", ("lead", "responsible")),
     ],
@@ -147,6 +148,9 @@ def test_strip_scaffolding_keeps_content_words() -> None:
         # a role noun built as the documents build labels (a role stem, a unit noun), ending in 是
         ("蓝色海湾整治行动的主责部门是？", "lead", ("lead", "responsible")),
         ("蓝色海湾整治行动的协办单位是谁", "cooperate", ("cooperate",)),
+        # 支持 names the cooperating role only as a label's stem; as a verb it is the task
+        ("蓝色海湾整治行动有哪些支持单位？", "cooperate", ("cooperate",)),
+        ("支持中小企业发展由谁牵头？", "lead", ("lead", "responsible")),
         # the unit's work by the role it has there: a role noun after the unit and 哪些任务
         ("省商务厅在哪些任务中是配合单位？", "dept", ("cooperate",)),
         ("省商务厅作为配合单位的任务", "dept", ("cooperate",)),
