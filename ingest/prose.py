@@ -24,6 +24,7 @@ from ingest.units import (
     has_strong_ending,
     is_area,
     is_body,
+    is_class_noun,
     is_clearly_named,
     is_generic,
     is_inner_office,
@@ -82,6 +83,9 @@ class _Lexicon:
     cooperate_word: re.Pattern[str]
     agent: re.Pattern[str]  # 由 (after an optional adverb)
     request: re.Pattern[str]
+    lead_gather: re.Pattern[str]  # 牵头组织Y: Y cooperates
+    lead_words: tuple[str, ...]  # the lead verbs alone (牵头, 负总责 …)
+    lead_gathers: tuple[str, ...]
     under_lead: tuple[re.Pattern[str], ...]  # 在X的牵头下 / 以X为主: X leads
     opener: re.Pattern[str]
     time_opener: re.Pattern[str]
@@ -120,7 +124,10 @@ def _lexicon() -> _Lexicon:
         not_modal=re.compile(_alternation(p["not_modals"])),
         report=re.compile(f"(?:{_alternation(p['report_verbs'])})了?《"),
         modals=re.compile(f"(?:{_alternation(p['modals'])}|{p['time_adverbial']})*"),
-        with_word=re.compile(_alternation(p["with"])),
+        with_word=re.compile(f"(?:{_alternation(p['with_openers'])})?(?:{_alternation(p['with'])})"),
+        lead_gather=re.compile(_alternation(p["lead_gathers"])),
+        lead_words=tuple(verbs["lead"]),
+        lead_gathers=tuple(p["lead_gathers"]),
         # 负责牵头 / 按职责分工牵头: a role word's modifiers do not change it
         lead_word=re.compile(f"(?:{_alternation(g.modifiers)})*(?:{_alternation(verbs['lead'])})"),
         cooperate_word=re.compile(_alternation(verbs["cooperate"])),
@@ -332,6 +339,8 @@ class ProseReader:
             if role == "lead":  # 由X牵头、Y参加的…
                 partners += self._cooperating_after_lead(after, stop)
             return _Reading(role, names, partners, inside_lead=led, role_only=only)
+        if last and (gathered := self._gathered_next(pos, stop)):  # 由X牵头，组织Y、Z…: they cooperate
+            return _Reading(partners=gathered)
         if last and self._continues_as_lead(pos, stop):  # 省大数据局要…，会同有关部门…: it leads
             return _Reading(partners=self._partners(pos, stop), promote=True)
         if last and (collective := self._collective_part(pos, stop)):  # 由X牵头，有关部门配合
@@ -370,6 +379,13 @@ class ProseReader:
             if self.folded.startswith(short, pos) and self._follows(pos + len(short), stop):
                 return [short], pos + len(short)
         return None
+
+    def _gathered_next(self, pos: int, stop: int) -> list[str]:
+        """由X牵头，组织Y…: the units a sub-clause gathers right after a sub-clause that ends in a lead
+        word."""
+        if not self.folded[:pos].rstrip(" ，,").endswith(_lexicon().lead_words):
+            return []
+        return self._gathered(self._past_modals(pos, stop), stop)
 
     def _continues_as_lead(self, pos: int, stop: int) -> bool:
         """…，会同有关部门… / …，牵头…: the sentence's subject leads; …，协调研究解决… (no partner) not."""
@@ -439,10 +455,24 @@ class ProseReader:
         return found[0] if self._cooperate_word(found[1], stop) else []
 
     def _cooperating_after_lead(self, pos: int, stop: int) -> list[str]:
-        """由X牵头、Y参加的…: the units Y after the subject's lead word at ``pos``."""
+        """由X牵头、Y参加的… / X牵头组织Y…: the units Y after the subject's lead word at ``pos``."""
         head = self._past_modals(pos, stop)
         lead = _lexicon().lead_word.match(self.folded, head, stop)
-        return self._cooperating_after(lead.end(), stop) if lead else []
+        if not lead:
+            return []
+        # 牵头组织 is one lead word: the units it gathers follow it at once
+        gathered = lead.group().endswith(_lexicon().lead_gathers)
+        return self._cooperating_after(lead.end(), stop) or self._gathered(lead.end(), stop, gathered)
+
+    def _gathered(self, pos: int, stop: int, gathered: bool = False) -> list[str]:
+        """组织Y、Z等部门… at ``pos`` (after a lead word): the named units Y, Z, which cooperate."""
+        gather = _lexicon().lead_gather.match(self.folded, pos, stop)
+        start = gather.end() if gather else pos if gathered else None
+        found = self.read_units(start, stop) if start is not None else None
+        if not found:
+            return []
+        named = [n for n in found[0] if not is_generic(n)]
+        return named if named and self._all_clear(named) else []
 
     def _role_only(self, pos: int, stop: int) -> bool:
         """Nothing but a role word (with its modifiers) or a share of the task (按职责做好相关工作)
@@ -602,8 +632,8 @@ class ProseReader:
             # not a list after all: 及 may open the verb (市场监管总局及时开展…)
         if end < limit and text[end] == _ETC:
             generic = self._generic_tail(end + 1, limit)
-            if generic:
-                return [generic[0]], generic[1]
+            if generic:  # 等有关部门 names a class of its own; 等部门 sums up the list
+                return ([] if is_class_noun(generic[0]) else [generic[0]]), generic[1]
             return ([], end + 1) if self._follows(end + 1, limit) else None
         return ([], end) if self._follows(end, limit) else None
 
@@ -677,11 +707,19 @@ class ProseReader:
         found = lex.with_word.match(self.folded, head, limit)
         if not found:
             return self._framed_partners(head, limit)
-        partners = self.read_units(found.end(), limit)
+        partners = self._list_to_end(found.end(), limit) or self.read_units(found.end(), limit)
         if partners:
             return partners[0]
         generic = self._generic_tail(found.end(), limit)
         return [generic[0]] if generic else []
+
+    def _list_to_end(self, pos: int, limit: int) -> tuple[list[str], int] | None:
+        """会同Y、Z等部门，…: a list of units that runs to the sub-clause's end, with no verb after it."""
+        names = split_units(self.text[pos:limit].rstrip())
+        named = [n for n in names if not is_generic(n)]
+        if named and all(self._is_unit(n) for n in names) and self._all_clear(named):
+            return names, limit
+        return None
 
     def _names_partner(self, pos: int, limit: int) -> bool:
         """A unit's name or a collective phrase (有关部门) starts at ``pos``, not a verb (联合组织,

@@ -372,8 +372,13 @@ def _split_etc(name: str) -> list[str]:
         return [name]
     summary = next((c for c in shapes().category if tail.startswith(c)), "")
     if summary:
-        tail = tail[len(summary) :].lstrip("".join(_CONJUNCTIONS))
+        tail = tail[len(summary) :].lstrip(_CONJUNCTIONS)
     return [head, tail] if tail else [head]
+
+
+def is_class_noun(word: str) -> bool:
+    """部门, 单位, 机构: after 等 the word sums up the names before it and names nothing more."""
+    return normalise(word) in shapes().category
 
 
 def _split_conjunction(name: str) -> list[str]:

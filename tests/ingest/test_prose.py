@@ -144,6 +144,21 @@ def roles(text: str, defined: dict[str, str] | None = None) -> list[tuple[tuple[
         # a lead inside a frame that opens the sentence
         ("在省商务厅的牵头下，济南海关配合推进招商。", [(("省商务厅",), ("济南海关",), (), ())]),
         ("以省商务厅为主，济南海关配合，推进招商。", [(("省商务厅",), ("济南海关",), (), ())]),
+        # 负责 before 会同 leaves it the lead's word; partners listed to the sub-clause's end
+        ("省商务厅负责会同济南海关制定方案。", [(("省商务厅",), ("济南海关",), (), ())]),
+        ("省商务厅会同济南海关等部门，指导各市开展试点。", [(("省商务厅",), ("济南海关",), (), ())]),
+        # a lead gathers named units (牵头组织Y / 由X牵头，组织Y): they cooperate; a category does not
+        (
+            "省商务厅牵头组织济南海关、省财政厅等部门研究制定方案。",
+            [(("省商务厅",), ("济南海关", "省财政厅"), (), ())],
+        ),
+        (
+            "由省商务厅牵头，组织济南海关、省财政厅等部门研究制定方案。",
+            [(("省商务厅",), ("济南海关", "省财政厅"), (), ())],
+        ),
+        ("省商务厅牵头组织企业申报。", [(("省商务厅",), (), (), ())]),
+        # an adverb of manner (密切) before the cooperating verb
+        ("省商务厅要牵头抓总，济南海关等部门要密切配合。", [(("省商务厅",), ("济南海关",), (), ())]),
         # …inside the sub-clause, with the units that take part in the same phrase
         ("建立以省商务厅为主、济南海关参与的工作机制。", [(("省商务厅",), ("济南海关",), (), ())]),
         # units that cooperate inside the phrase of an inner lead

@@ -262,6 +262,11 @@ FORMS = {  # name: (sentence with {a} and {b}, their roles)
     "mechanism_primarily": ("建立以{a}为主、{b}参与的工作推进机制。", LEAD_COOPERATE),
     "joint_lead_label": ("推进重点项目。（共同牵头单位：{a}、{b}）", ("lead", "lead")),
     "support_label": ("推进重点项目。（牵头单位：{a}；支持单位：{b}）", LEAD_COOPERATE),
+    "responsible_with": ("{a}负责会同{b}制定实施方案。", LEAD_COOPERATE),
+    "with_list_comma": ("{a}会同{b}等部门，指导各地开展试点。", LEAD_COOPERATE),
+    "lead_gathers": ("{a}牵头组织{b}等部门研究制定方案。", LEAD_COOPERATE),
+    "by_lead_gathers": ("由{a}牵头，组织{b}等部门研究制定方案。", LEAD_COOPERATE),
+    "closely": ("{a}要牵头抓总，{b}要密切配合。", LEAD_COOPERATE),
 }
 PARTNER_STEP = 7  # unit i is paired with unit i + 7, so every unit meets partners of other shapes
 
